@@ -1,0 +1,412 @@
+"""Scenario schema, TOML loading with inheritance, and ``--set`` overrides.
+
+The pydantic models below are the single source of every parameter: its type,
+default, bounds and description. TOML files are validated against them, ``--set``
+overrides are validated against them, and the documentation lists them
+(``wom keys`` prints the table).
+
+A scenario file may extend another with ``base = "other.toml"`` (a path relative to
+the file). Tables are merged key by key, the extending file winning. Paths inside a
+file (``base``, ``network.path``) are relative to that file; paths given with
+``--set`` are relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ScenarioError
+
+NETWORK_KINDS = (
+    "mixed",
+    "complete",
+    "erdos_renyi",
+    "barabasi_albert",
+    "watts_strogatz",
+    "stochastic_block",
+    "configuration",
+    "file",
+)
+
+
+class Section(BaseModel):
+    """A table of the scenario: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class PopulationConfig(Section):
+    """Who is simulated."""
+
+    size: int | None = Field(
+        None,
+        ge=1,
+        description="Number of consumers. Required for generated networks; for "
+        "network.kind = 'file' it is taken from the file (if given it must match).",
+    )
+
+
+class NetworkConfig(Section):
+    """The social network consumers talk on. Edge `u v` means u can influence v."""
+
+    kind: Literal[NETWORK_KINDS] = Field(  # type: ignore[valid-type]
+        "barabasi_albert",
+        description="mixed (no network: everyone meets everyone, Bass mean field), complete, "
+        "erdos_renyi, barabasi_albert, watts_strogatz, stochastic_block, configuration, "
+        "or file (an edge list at network.path).",
+    )
+    path: Path | None = Field(
+        None,
+        description="Edge-list file for kind = 'file': whitespace text (`u v [w]`, # comments) "
+        "or CSV/TSV with a header; may be gzip-compressed.",
+    )
+    directed: bool = Field(
+        False, description="Read the file's edges as directed (u influences v, not back)."
+    )
+    reverse: bool = Field(
+        False, description="Swap the columns of the file (for `follower followee` lists)."
+    )
+    format: Literal["auto", "text", "csv", "tsv"] = Field(
+        "auto", description="Edge-list format; auto decides by the file extension."
+    )
+    source_column: str | None = Field(None, description="CSV/TSV source column (default: first).")
+    target_column: str | None = Field(None, description="CSV/TSV target column (default: second).")
+    weight_column: str | None = Field(
+        None, description="CSV/TSV weight column (default: a column named 'weight' if present)."
+    )
+    mean_degree: float | None = Field(
+        None, gt=0, description="erdos_renyi: expected degree (alternative to edge_probability)."
+    )
+    edge_probability: float | None = Field(
+        None, ge=0, le=1, description="erdos_renyi: probability of each possible edge."
+    )
+    m: int = Field(3, ge=1, description="barabasi_albert: edges attached by each new node.")
+    k: int = Field(
+        4, ge=2, description="watts_strogatz: each node joined to its k nearest ring neighbours."
+    )
+    rewire: float = Field(
+        0.1, ge=0, le=1, description="watts_strogatz: probability of rewiring each edge."
+    )
+    blocks: int | list[int] = Field(
+        4,
+        description="stochastic_block: number of equal communities, or the list of their sizes.",
+    )
+    p_in: float = Field(
+        0.05, ge=0, le=1, description="stochastic_block: edge probability inside a community."
+    )
+    p_out: float = Field(
+        0.001, ge=0, le=1, description="stochastic_block: edge probability between communities."
+    )
+    degrees: list[int] | None = Field(
+        None, description="configuration: the degree sequence (default: drawn from a power law)."
+    )
+    exponent: float = Field(
+        2.5, gt=1, description="configuration: power-law exponent of the drawn degrees."
+    )
+    min_degree: int = Field(2, ge=1, description="configuration: smallest drawn degree.")
+    seed: int | None = Field(
+        None, ge=0, description="Seed of the network generator (default: run.seed)."
+    )
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> NetworkConfig:
+        if self.kind == "file" and self.path is None:
+            raise ValueError("network.kind = 'file' needs network.path")
+        if self.kind != "file" and self.path is not None:
+            raise ValueError(f"network.path is only used with kind = 'file', not {self.kind!r}")
+        if self.kind == "erdos_renyi" and (self.mean_degree is None) == (
+            self.edge_probability is None
+        ):
+            raise ValueError("erdos_renyi needs exactly one of mean_degree, edge_probability")
+        if self.kind == "watts_strogatz" and self.k % 2:
+            raise ValueError(f"watts_strogatz needs an even k, found {self.k}")
+        if isinstance(self.blocks, int) and self.blocks < 1:
+            raise ValueError(f"blocks must be >= 1, found {self.blocks}")
+        if isinstance(self.blocks, list) and (
+            not self.blocks or min(self.blocks) < 1
+        ):
+            raise ValueError("blocks must be a non-empty list of sizes >= 1")
+        if self.degrees is not None and (not self.degrees or min(self.degrees) < 0):
+            raise ValueError("degrees must be a non-empty list of integers >= 0")
+        return self
+
+
+class DiffusionConfig(Section):
+    """How adoption spreads (the classic presets)."""
+
+    model: Literal["bass", "independent_cascade", "linear_threshold"] = Field(
+        "bass",
+        description="bass: hazard (p + q * adopted share) * dt; independent_cascade: each new "
+        "adopter gets one chance p * w per out-edge; linear_threshold: adopt when the adopted "
+        "share of in-weight reaches the threshold.",
+    )
+    p: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="bass: innovation (external influence, ads) per unit time; "
+        "independent_cascade: activation probability of an edge of weight 1.",
+    )
+    q: float = Field(
+        0.38,
+        ge=0,
+        le=1,
+        description="bass: imitation (word of mouth) per unit time, times the adopted share "
+        "of the population (mixed) or of a consumer's in-weight (network).",
+    )
+    threshold: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="linear_threshold: fixed fractional threshold for everyone (Watts 2002); "
+        "unset: independent uniform thresholds per consumer (Kempe et al. 2003).",
+    )
+
+
+class SeedingConfig(Section):
+    """Who has adopted at step 0."""
+
+    strategy: Literal["random", "degree", "nodes"] = Field(
+        "random",
+        description="random (uniform, new draw per replication), degree (largest out-degree, "
+        "ties to the lower id) or nodes (the list seeding.nodes).",
+    )
+    count: int = Field(0, ge=0, description="Number of seeds for random and degree.")
+    nodes: list[int] = Field(
+        default_factory=list,
+        description="Seed node ids for strategy 'nodes' (ids as in the edge-list file).",
+    )
+
+    @model_validator(mode="after")
+    def _nodes_needed(self) -> SeedingConfig:
+        if self.strategy == "nodes" and not self.nodes:
+            raise ValueError("seeding.strategy = 'nodes' needs a non-empty seeding.nodes")
+        return self
+
+
+class RunConfig(Section):
+    """How long and how often."""
+
+    steps: int = Field(52, ge=0, description="Number of steps to simulate.")
+    dt: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="Length of a step in model time units (weeks). Rates p and q are per unit, "
+        "so a smaller dt with steps / dt steps approaches continuous time.",
+    )
+    seed: int = Field(0, ge=0, description="Seed of the run; replication r uses stream (seed, r).")
+    replications: int = Field(1, ge=1, description="Independent replications of the run.")
+
+
+class Scenario(Section):
+    """A complete scenario: a market, a network, a diffusion process and a run plan."""
+
+    name: str = Field("", description="Short name shown in tables.")
+    description: str = Field("", description="What the scenario is for.")
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    diffusion: DiffusionConfig = Field(default_factory=DiffusionConfig)
+    seeding: SeedingConfig = Field(default_factory=SeedingConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+
+    @model_validator(mode="after")
+    def _population_needed(self) -> Scenario:
+        if self.network.kind != "file" and self.population.size is None:
+            raise ValueError(f"population.size is required for network.kind = "
+                             f"{self.network.kind!r}")
+        return self
+
+    def digest(self) -> str:
+        """Stable short hash of the fully resolved scenario (12 hex digits)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def to_toml(self) -> str:
+        """The resolved scenario as TOML text that loads back to an equal scenario."""
+        return dump_toml(self.model_dump(mode="json", exclude_none=True))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """Write a two-level dict (top keys and tables) as TOML."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for key, table in data.items():
+        if isinstance(table, dict):
+            lines.append(f"\n[{key}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, expected a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file and the files it extends, merged, with paths made absolute."""
+    data = _read_toml(path)
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ScenarioError(f"{chain[0]}: base: inheritance cycle: {cycle}")
+    net = data.get("network")
+    if isinstance(net, dict) and isinstance(net.get("path"), str):
+        net["path"] = str((path.parent / net["path"]).resolve())
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError(f"{path}: base: expected a file name, found {base!r}")
+    base_path = path.parent / base
+    if not base_path.is_file():
+        raise ScenarioError(f"{path}: base: no such scenario file {base_path}")
+    return _merge(_resolve_file(base_path, (*chain, path)), data)
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """Parse ``key.path=value``; the value is a TOML literal, else taken as a string."""
+    key, sep, text = item.partition("=")
+    keys = key.strip().split(".")
+    if not sep or not all(k.strip() for k in keys):
+        raise ScenarioError(f"--set {item}: expected KEY.PATH=VALUE, e.g. run.seed=3")
+    try:
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()
+    return [k.strip() for k in keys], value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with each ``key.path=value`` override set (new dict, input untouched)."""
+    items = (
+        [(k.split("."), v) for k, v in overrides.items()]
+        if isinstance(overrides, dict)
+        else [parse_override(o) for o in overrides]
+    )
+    out = json.loads(json.dumps(data, default=str))
+    for keys, value in items:
+        node = out
+        for k in keys[:-1]:
+            child = node.setdefault(k, {})
+            if not isinstance(child, dict):
+                raise ScenarioError(f"--set {'.'.join(keys)}: {k} is not a table")
+            node = child
+        node[keys[-1]] = value
+    return out
+
+
+def _format_errors(exc: ValidationError, source: str, overridden: set[str]) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        from_set = [k for k in overridden if loc and (k == loc or k.startswith(loc + "."))]
+        where = f"--set {from_set[0]}" if from_set else f"{source}: {loc or 'scenario'}"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown key")
+            continue
+        msg = err["msg"].removeprefix("Value error, ")
+        found = f" (found {err['input']!r})" if err["type"] != "value_error" else ""
+        lines.append(f"{where}: {msg}{found}")
+    return "\n".join(lines)
+
+
+def scenario_from_dict(
+    data: dict[str, Any], *, source: str = "<scenario>", overridden: set[str] | None = None
+) -> Scenario:
+    """Validate a plain dict; errors name ``source`` and the key path."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(exc, source, overridden or set())) from None
+
+
+def load_scenario(
+    path: str | Path, overrides: list[str] | dict[str, Any] | None = None
+) -> Scenario:
+    """Load a scenario TOML file, resolve ``base`` inheritance and apply overrides.
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    overrides
+        ``["key.path=value", ...]`` (values are TOML literals, e.g.
+        ``"seeding.nodes=[0, 5]"``) or a dict ``{"key.path": value}``.
+
+    Raises
+    ------
+    ScenarioError
+        With one line per problem: ``file: key.path: what was expected (found ...)``.
+
+    Examples
+    --------
+    >>> sc = load_scenario("scenarios/bass.toml", ["run.steps=10"])  # doctest: +SKIP
+    """
+    path = Path(path)
+    data = _resolve_file(path)
+    overridden: set[str] = set()
+    if overrides:
+        data = apply_overrides(data, overrides)
+        keys = overrides.keys() if isinstance(overrides, dict) else [
+            o.partition("=")[0].strip() for o in overrides
+        ]
+        overridden = set(keys)
+    return scenario_from_dict(data, source=str(path), overridden=overridden)
+
+
+def parameter_table() -> list[tuple[str, str, str, str]]:
+    """Every scenario key as (key.path, type, default, description), from the schema."""
+    rows = []
+    for name, field in Scenario.model_fields.items():
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, Section):
+            for key, sub in section.model_fields.items():
+                default = sub.get_default(call_default_factory=True)
+                rows.append(
+                    (f"{name}.{key}", _type_name(sub.annotation), repr(default),
+                     sub.description or "")
+                )
+        else:
+            rows.append((name, _type_name(field.annotation), repr(field.default),
+                         field.description or ""))
+    return rows
+
+
+def _type_name(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    return text.replace("typing.", "").replace("pathlib.", "")

@@ -1,0 +1,135 @@
+"""Independent cascade and linear threshold against exact answers on small graphs.
+
+Exact activation probabilities come from enumerating live-edge worlds (Kempe,
+Kleinberg and Tardos 2003): for the IC model each edge is live with its probability;
+for the LT model each consumer keeps exactly one incoming edge, chosen with
+probability proportional to its weight. A simulated mean over R replications is within
+4.5 standard errors sqrt(P (1 - P) / R) of the exact probability.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sim import run
+from sim.experiment import with_run
+from sim.model import WomModel
+from sim.network import from_edges
+
+from .conftest import NETWORKS, make_scenario
+
+EDGES = [(0, 1, 1.0), (0, 2, 0.6), (1, 3, 1.4), (2, 3, 1.0), (3, 4, 0.8), (2, 4, 0.5),
+         (4, 5, 1.2), (1, 5, 0.3), (5, 0, 0.9), (6, 3, 1.0), (7, 4, 1.5), (6, 5, 0.5)]
+N_NODES = 8  # nodes 6 and 7 only speak: they are never convinced
+SEEDS = [0]
+REPS = 20_000
+
+
+def reachable(n: int, live: list[tuple[int, int]], seeds: list[int]) -> np.ndarray:
+    adj: dict[int, list[int]] = {}
+    for u, v in live:
+        adj.setdefault(u, []).append(v)
+    seen = np.zeros(n, dtype=bool)
+    seen[seeds] = True
+    queue = deque(seeds)
+    while queue:
+        u = queue.popleft()
+        for v in adj.get(u, []):
+            if not seen[v]:
+                seen[v] = True
+                queue.append(v)
+    return seen
+
+
+def exact_ic(p: float) -> np.ndarray:
+    probs = [min(1.0, p * w) for _, _, w in EDGES]
+    out = np.zeros(N_NODES)
+    for world in itertools.product((0, 1), repeat=len(EDGES)):
+        weight = np.prod([pr if live else 1 - pr for pr, live in zip(probs, world, strict=True)])
+        live = [(u, v) for (u, v, _), keep in zip(EDGES, world, strict=True) if keep]
+        out += weight * reachable(N_NODES, live, SEEDS)
+    return out
+
+
+def exact_lt() -> np.ndarray:
+    incoming: dict[int, list[tuple[int, float]]] = {}
+    for u, v, w in EDGES:
+        incoming.setdefault(v, []).append((u, w))
+    nodes = sorted(incoming)
+    out = np.zeros(N_NODES)
+    for choice in itertools.product(*(incoming[v] for v in nodes)):
+        weight = 1.0
+        live = []
+        for v, (u, w) in zip(nodes, choice, strict=True):
+            weight *= w / sum(x for _, x in incoming[v])
+            live.append((u, v))
+        out += weight * reachable(N_NODES, live, SEEDS)
+    return out
+
+
+def simulate(diffusion: dict) -> np.ndarray:
+    net = from_edges(np.array([e[0] for e in EDGES]), np.array([e[1] for e in EDGES]),
+                     np.array([e[2] for e in EDGES]), directed=True)
+    sc = make_scenario(population={"size": N_NODES}, network={"kind": "erdos_renyi",
+                       "mean_degree": 1}, diffusion=diffusion,
+                       seeding={"strategy": "nodes", "nodes": SEEDS})
+    sc = with_run(sc, steps=N_NODES, replications=REPS, seed=17)
+    model = WomModel(sc, network=net)
+    for _ in range(N_NODES):
+        model.step()
+    return (model.adopted_step >= 0).mean(axis=0)
+
+
+def assert_within_se(simulated: np.ndarray, exact: np.ndarray) -> None:
+    exact = np.clip(exact, 0.0, 1.0)  # enumeration sums can exceed 1 by rounding
+    se = np.sqrt(exact * (1 - exact) / REPS)
+    assert np.all(np.abs(simulated - exact) <= 4.5 * se + 1e-12), (simulated, exact)
+
+
+@pytest.mark.parametrize("p", [0.3, 0.7])
+def test_independent_cascade_exact_probabilities(p):
+    exact = exact_ic(p)
+    assert exact[6:].max() == 0
+    assert 0.02 < exact[1:6].min() < exact[1:6].max() < 0.95
+    assert_within_se(simulate({"model": "independent_cascade", "p": p}), exact)
+
+
+def test_linear_threshold_exact_probabilities():
+    exact = exact_lt()
+    assert exact[6:].max() == 0
+    assert 0.05 < exact[1:6].min() < 0.95
+    assert_within_se(simulate({"model": "linear_threshold"}), exact)
+
+
+def watts_cascade(graph: nx.Graph, seeds: list[int], phi: float) -> list[int]:
+    """Adopted counts after each synchronous round, computed directly on networkx."""
+    adopted = set(seeds)
+    counts = [len(adopted)]
+    while True:
+        new = {v for v in graph if v not in adopted and graph.degree(v) > 0
+               and sum(u in adopted for u in graph[v]) / graph.degree(v) >= phi}
+        if not new:
+            return counts
+        adopted |= new
+        counts.append(len(adopted))
+
+
+def test_watts_threshold_on_facebook_matches_direct_computation():
+    path = NETWORKS / "facebook_combined.txt.gz"
+    graph = nx.read_edgelist(path, nodetype=int)
+    seeds = [0, 107, 348, 414, 686]
+    expected = watts_cascade(graph, seeds, 0.18)
+    steps = len(expected) + 2
+    sc = make_scenario(population={"size": None},
+                       network={"kind": "file", "path": str(path)},
+                       diffusion={"model": "linear_threshold", "threshold": 0.18},
+                       seeding={"strategy": "nodes", "nodes": seeds},
+                       run={"steps": steps, "replications": 1})
+    adopted = run(sc)["adopted"].tolist()
+    assert adopted == expected + [expected[-1]] * (steps + 1 - len(expected))
+    assert expected[-1] > 100
