@@ -63,6 +63,8 @@ MAX_NODES = 2**32 - 1
 MAX_NETWORKX_EDGES = 2_000_000
 #: Largest :func:`complete` graph; above it use the edge-free ``mixed`` population.
 MAX_COMPLETE_NODES = 5000
+#: Degrees above min_degree + this are drawn from the continuous power law.
+_POWERLAW_TABLE = 2**20
 
 _I64 = np.int64
 _EMPTY_I64 = np.empty(0, dtype=np.int64)
@@ -506,7 +508,7 @@ def mixed(n: int) -> Network:
 
     Everyone meets everyone (the Bass mean field), so no edge is stored.
     """
-    _check_count(n, "n", minimum=1)
+    n = _check_count(n, "n", minimum=1)
     return Network(n, np.zeros(n + 1, dtype=_I64), np.empty(0, dtype=np.uint32),
                    np.empty(0, dtype=np.float32), directed=False, mixed=True,
                    name=f"mixed(n={n})")
@@ -521,7 +523,7 @@ def complete(n: int) -> Network:
         Above ``MAX_COMPLETE_NODES`` nodes: use the edge-free kind ``"mixed"``
         (:func:`mixed`), which models the same population without storing n^2 edges.
     """
-    _check_count(n, "n", minimum=1)
+    n = _check_count(n, "n", minimum=1)
     if n > MAX_COMPLETE_NODES:
         raise NetworkError(f"complete: n = {n:,} would store {n * (n - 1):,} edges (limit "
                            f"n = {MAX_COMPLETE_NODES:,}); use kind 'mixed' for a fully mixed "
@@ -964,15 +966,19 @@ def powerlaw_degrees(
     """Draw ``n`` degrees from the discrete power law P(k) ~ k^-exponent.
 
     Degrees range over ``min_degree..max_degree`` (default ``max(n - 1, min_degree)``).
-    If their sum is odd, one randomly chosen degree is raised by one (or lowered by one
-    when it is already ``max_degree``) so that the sequence suits :func:`configuration`.
+    Degrees up to ``min_degree + 2**20`` are drawn exactly by inverting the discrete
+    distribution function; the rare larger ones (if ``max_degree`` allows them) from the
+    continuous power law rounded to the nearest integer, which differs from the discrete
+    law by a relative O(1/k^2). If the sum is odd, one randomly chosen degree is raised
+    by one (or lowered by one when it is already ``max_degree``) so that the sequence
+    suits :func:`configuration`.
 
     Parameters
     ----------
     n : int
         Number of degrees to draw, >= 1.
     exponent : float
-        Power-law exponent, > 0 (typically between 2 and 3).
+        Power-law exponent, > 1 (typically between 2 and 3).
     min_degree : int
         Smallest degree, >= 1.
     seed : int
@@ -1000,13 +1006,24 @@ def powerlaw_degrees(
         gamma = float(exponent)
     except (TypeError, ValueError):
         raise NetworkError(f"exponent must be a number, found {exponent!r}") from None
-    if not (math.isfinite(gamma) and gamma > 0.0):
-        raise NetworkError(f"exponent must be > 0, found {exponent!r}")
+    if not (math.isfinite(gamma) and gamma > 1.0):
+        raise NetworkError(f"exponent must be > 1, found {exponent!r}")
     rng = _rng(seed)
-    support = np.arange(kmin, kmax + 1, dtype=np.float64)
+    # Exact table of the unnormalised masses (k / kmin)^-gamma for k <= top.
+    top = min(kmax, kmin + _POWERLAW_TABLE)
+    support = np.arange(kmin, top + 1, dtype=np.float64)
     cdf = np.cumsum(np.exp(-gamma * (np.log(support) - math.log(kmin))))
-    u = rng.random(n) * cdf[-1]
+    head = float(cdf[-1])
+    # Mass beyond the table: integral of (x / kmin)^-gamma over [top + 1/2, kmax + 1/2].
+    lo, hi = (top + 0.5) ** (1.0 - gamma), (kmax + 0.5) ** (1.0 - gamma)
+    scale = kmin**gamma / (gamma - 1.0)
+    tail = scale * (lo - hi) if kmax > top else 0.0
+    u = rng.random(n) * (head + tail)
     deg = kmin + np.minimum(np.searchsorted(cdf, u, side="right"), len(support) - 1)
+    beyond = u >= head
+    if beyond.any():
+        x = (lo - (u[beyond] - head) / scale) ** (1.0 / (1.0 - gamma))
+        deg[beyond] = np.clip(np.floor(x + 0.5), top + 1, kmax)
     deg = deg.astype(_I64)
     if int(deg.sum()) % 2:
         if kmin == kmax:

@@ -40,7 +40,7 @@ def test_counts_conserved_monotone_and_bounded(size, network, diffusion, seeds, 
     for _, rep in frame.groupby("replication"):
         adopted = rep["adopted"].to_numpy()
         assert np.all(np.diff(adopted) >= 0)
-        assert 0 <= adopted.min() and adopted.max() <= size
+        assert adopted.min() >= 0 and adopted.max() <= size
         assert adopted[0] == min(seeds, size)
         assert np.array_equal(np.cumsum(rep["new_adopters"]), adopted)
     if size <= 30:
