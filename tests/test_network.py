@@ -242,9 +242,11 @@ def test_from_networkx_round_trip_and_labels() -> None:
         nw.from_networkx(nx.Graph())
 
 
-def test_to_networkx_refuses_mixed() -> None:
+def test_to_networkx_refuses_mixed_and_huge() -> None:
     with pytest.raises(NetworkError, match="no edges"):
         nw.mixed(3).to_networkx()
+    with pytest.raises(NetworkError, match="too many"):
+        nw.complete(1500).to_networkx()  # 2,248,500 stored edges
 
 
 # ---------------------------------------------------------------------------------------
@@ -433,6 +435,22 @@ def test_powerlaw_degrees() -> None:
         nw.powerlaw_degrees(10, 2.0, 5, seed=0, max_degree=4)
 
 
+def test_powerlaw_degrees_tail_beyond_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Draw degrees above min_degree + 20 from the continuous tail and compare the share at
+    # or above k with the exact discrete law; 4 binomial standard errors (~0.0006-0.0012).
+    monkeypatch.setattr(nw, "_POWERLAW_TABLE", 20)
+    n, gamma, kmin, kmax = 100_000, 2.5, 2, 1000
+    deg = nw.powerlaw_degrees(n, gamma, kmin, seed=4, max_degree=kmax)
+    mass = np.arange(kmin, kmax + 1, dtype=float) ** -gamma
+    mass /= mass.sum()
+    for k in (10, 22, 23, 40, 200):
+        share = mass[k - kmin:].sum()
+        assert abs(np.mean(deg >= k) - share) < 4 * math.sqrt(share * (1 - share) / n)
+    assert deg.max() <= kmax
+    with pytest.raises(NetworkError, match="exponent must be > 1"):
+        nw.powerlaw_degrees(10, 1.0, 2, seed=0)
+
+
 def _fingerprint() -> str:
     h = hashlib.sha256()
     for net in (nw.barabasi_albert(3000, 4, seed=12), nw.watts_strogatz(3000, 6, 0.3, seed=12),
@@ -496,6 +514,12 @@ def test_load_integer_ids_sort_numerically(tmp_path: Path) -> None:
     net = nw.load_edgelist(write(tmp_path / "e.txt", "10 2\n2 9\n"), directed=True)
     assert net.labels is not None and net.labels.tolist() == [2, 9, 10]
     assert edge_set(net) == {(2, 0), (0, 1)}  # 10 -> 2 and 2 -> 9
+
+
+def test_load_sparse_and_negative_integer_ids(tmp_path: Path) -> None:
+    net = nw.load_edgelist(write(tmp_path / "big.txt", "5000000000 7\n-3 7\n"))
+    assert net.labels is not None and net.labels.tolist() == [-3, 7, 5000000000]
+    assert undirected_pairs(net) == {(1, 2), (0, 1)}
 
 
 def test_load_string_ids_and_reverse(tmp_path: Path) -> None:
