@@ -8,16 +8,32 @@ streams, not in their network).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from . import network as nw
+from .commerce import tie_strengths
 from .errors import ScenarioError
 from .network import Network
 from .scenario import Scenario
 
 
 def build_network(scenario: Scenario) -> Network:
-    """The network described by ``scenario.network`` (seeded by network.seed or run.seed)."""
+    """The network described by ``scenario.network`` (seeded by network.seed or run.seed),
+    with a share ``network.weak_share`` of its ties made weak."""
+    net = _build_graph(scenario)
+    cfg = scenario.network
+    if cfg.weak_share <= 0 or net.n_edges == 0:
+        return net
+    seed = cfg.seed if cfg.seed is not None else scenario.run.seed
+    listener = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
+    weights = tie_strengths(net.weights, net.indices.astype(np.int64), listener,
+                            cfg.weak_share, cfg.weak_weight, seed)
+    return dataclasses.replace(net, weights=weights)
+
+
+def _build_graph(scenario: Scenario) -> Network:
     cfg = scenario.network
     n = scenario.population.size
     seed = cfg.seed if cfg.seed is not None else scenario.run.seed
@@ -79,7 +95,11 @@ def check_compatible(scenario: Scenario, network: Network) -> None:
         raise ScenarioError(
             f"diffusion.model: {model} spreads along edges; network.kind 'mixed' has none"
         )
-    if network.n_edges and float(network.weights.min()) < 0:
+    if model == "commerce" and scenario.influencers.count > network.n:
+        raise ScenarioError(
+            f"influencers.count: {scenario.influencers.count} influencers asked for but the "
+            f"network has {network.n} consumers")
+    if model != "commerce" and network.n_edges and float(network.weights.min()) < 0:
         raise ScenarioError(
             f"network: negative (distrust) edge weights are not meaningful for the "
             f"{model} preset"

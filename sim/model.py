@@ -10,16 +10,28 @@ both produce identical tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 import mesa
 import numpy as np
 import pandas as pd
 
-from . import kernels
+from . import kernels, rules
+from .agents import Brand, Influencer
+from .commerce import (
+    Channel,
+    Stage,
+    columns_of,
+    draw_traits,
+    params_of,
+    top_share_ratio,
+)
 from .market import build_network, check_compatible
 from .network import Network
-from .rng import Purpose, stream_key
+from .rng import Purpose, mix, stream_key
 from .scenario import Scenario
-from .strategies import choose_seeds
+from .strategies import choose_seeds, influence_ranking
 
 
 # Model-level reporters: named functions (picklable), each returning one value per
@@ -35,6 +47,31 @@ def report_new_adopters(model: WomModel) -> np.ndarray:
 
 
 REPORTERS = {"adopted": report_adopted, "new_adopters": report_new_adopters}
+
+
+def report_column(model: mesa.Model, name: str) -> np.ndarray:
+    """One output column of the commerce model, per replication, for this week."""
+    return model.latest[name]
+
+
+def column_reporters(names: Iterable[str]) -> dict[str, partial]:
+    """Model reporters of the commerce model's columns (partials pickle, lambdas don't)."""
+    return {name: partial(report_column, name=name) for name in names}
+
+
+def influencer_nodes(network: Network, scenario: Scenario, stream: int) -> np.ndarray:
+    """The consumers a replication puts under contract (its own random stream)."""
+    inf = scenario.influencers
+    if inf.count == 0:
+        return np.zeros(0, dtype=np.int64)
+    own = mix(stream ^ int(Purpose.INFLUENCERS))
+    return np.sort(influence_ranking(network, inf.strategy, inf.count, own)[: inf.count])
+
+
+def seed_satisfaction(scenario: Scenario, fit: float) -> float:
+    """Satisfaction of a seed customer: the expected experience, without noise."""
+    p = scenario.product
+    return rules.experience(p.quality, p.fit_penalty, p.satisfaction_noise, fit, 0.5)
 
 
 class WomModel(mesa.Model):
@@ -92,10 +129,90 @@ class WomModel(mesa.Model):
         self.adopted_step = np.full((reps, n), -1, dtype=np.int32)
         for row, stream in enumerate(self.streams):
             self.adopted_step[row, choose_seeds(self.network, scenario.seeding, int(stream))] = 0
-        self.thresholds = self._thresholds()
-        self._wsum = kernels.in_weight_sums(self.network.indptr, self.network.weights)
-        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        self.commerce = scenario.diffusion.model == "commerce"
+        if self.commerce:
+            self._init_commerce()
+            reporters = column_reporters(self.latest)
+        else:
+            self.thresholds = self._thresholds()
+            self._wsum = kernels.in_weight_sums(self.network.indptr, self.network.weights)
+            reporters = REPORTERS
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
+
+    def _init_commerce(self) -> None:
+        """State arrays of the commerce model, its traits, seeds, brand and influencers."""
+        sc = self.scenario
+        reps, n = self.adopted_step.shape
+        shape = (reps, n)
+        self.params = params_of(sc)
+        self.traits = draw_traits(sc, [int(s) for s in self.streams], n)
+        self.stage = np.full(shape, Stage.UNAWARE, dtype=np.int8)
+        self.brand_trust = self.traits.brand_trust.copy()
+        self.fatigue = np.zeros(shape)
+        self.satisfaction = np.zeros(shape)
+        self.purchases = np.zeros(shape, dtype=np.int32)
+        self.spend = np.zeros(shape, dtype=np.int64)
+        self.clv = np.zeros(shape)
+        self.channel = np.full(shape, Channel.NONE, dtype=np.int8)
+        self.touch = np.full(shape, Channel.ORGANIC, dtype=np.int8)
+        self.member = np.zeros(shape, dtype=np.int8)
+        self.last_step = np.full(shape, -1, dtype=np.int32)
+        self.influencer = np.zeros(shape, dtype=np.int8)
+        self.talk = np.zeros(shape, dtype=np.int8)
+        self.bought_last = np.zeros(shape, dtype=np.int8)
+        self.event = np.zeros(shape, dtype=np.int16)
+        self.paid_discount = np.zeros(shape, dtype=np.int64)
+        self.rating = np.zeros(shape, dtype=np.int8)
+        seeds = self.adopted_step == 0
+        self.stage[seeds] = Stage.CUSTOMER
+        self.purchases[seeds] = 1
+        self.channel[seeds] = Channel.SEED
+        for row, col in zip(*np.nonzero(seeds), strict=True):
+            self.satisfaction[row, col] = seed_satisfaction(sc, float(self.traits.fit[row, col]))
+        self.influencers = []
+        for row, stream in enumerate(self.streams):
+            for node in influencer_nodes(self.network, sc, int(stream)).tolist():
+                self.influencers.append(Influencer(self, node, int(self.replications[row])))
+                self.influencer[row, node] = 1
+        self.brand = Brand(self, sc, reps, n)
+        self._record_commerce()
+
+    def _record_commerce(self) -> None:
+        """Weekly totals; pay the week; store the output columns in ``self.latest``."""
+        p = self.params
+        reps = len(self.streams)
+        totals, floats = kernels.commerce_totals(
+            p, self.stage, self.satisfaction, self.purchases, self.spend, self.clv,
+            self.channel, self.member, self.brand_trust, self.fatigue, self.talk, self.event,
+            self.paid_discount, self.rating, self.traits.basket_cents, self.traits.cogs_cents,
+            self.brand.plan.promotions if self.brand.plan else np.zeros(reps, bool))
+        cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(reps, np.int64)
+        top1 = np.array([top_share_ratio(row) for row in self.spend])
+        b = self.brand
+        self.latest = columns_of(self.scenario, totals, floats, cost, b.spent, b.review_count,
+                                 b.rating_sum, top1, self.network.n)
+
+    def _step_commerce(self) -> None:
+        t = self.time_step
+        sc = self.scenario
+        net = self.network
+        tr = self.traits
+        plan = self.brand.plan_week(t)
+        boost, content, present_value = self.brand.signals(t)
+        kernels.commerce_talk(
+            t, self.streams, self.params, self.stage, self.satisfaction, self.last_step,
+            self.brand.incentive, plan.promotions, sc.promotions.checkin_reward > 0,
+            self.talk, self.bought_last, self.event)
+        kernels.commerce_step(
+            t, self.streams, self.params, net.indptr, net.indices, net.weights,
+            tr.fit, tr.price_sensitivity, tr.peer_trust, tr.basket_cents, tr.cogs_cents,
+            tr.reads_reviews, self.stage, self.brand_trust, self.fatigue, self.satisfaction,
+            self.purchases, self.spend, self.clv, self.channel, self.touch, self.member,
+            self.adopted_step, self.last_step, self.influencer, self.talk, self.bought_last,
+            self.event, self.paid_discount, self.rating, plan.ads, plan.promotions,
+            plan.community, plan.influencers, boost, content, present_value)
+        self._record_commerce()
 
     def _thresholds(self) -> np.ndarray:
         """Linear-threshold thresholds: fixed (Watts) or 1 - U per consumer (KKT)."""
@@ -117,6 +234,10 @@ class WomModel(mesa.Model):
         net = self.network
         purpose = int(Purpose.ADOPT)
         t = self.time_step
+        if d.model == "commerce":
+            self._step_commerce()
+            self.datacollector.collect(self)
+            return
         if d.model == "bass" and net.mixed:
             before = np.count_nonzero(self.adopted_step >= 0, axis=1).astype(np.float64)
             kernels.bass_mixed_step(self.adopted_step, self.streams, t, purpose,
@@ -134,7 +255,7 @@ class WomModel(mesa.Model):
     def table(self) -> pd.DataFrame:
         """Tidy results: one row per (replication, step), step 0 the starting state."""
         data = self.datacollector.get_model_vars_dataframe()
-        columns = {name: np.stack(data[name].to_list()) for name in REPORTERS}
+        columns = {name: np.stack(data[name].to_list()) for name in data.columns}
         return results_frame(self.replications, columns, self.network.n,
                              self.scenario.run.dt, self.seed)
 
@@ -157,5 +278,8 @@ def results_frame(
         "population": np.full(steps * reps, population, dtype=np.int64),
     })
     for name, values in columns.items():
-        frame[name] = np.asarray(values, dtype=np.int64).T.reshape(-1)
+        values = np.asarray(values)
+        if values.dtype.kind in "biu":
+            values = values.astype(np.int64)
+        frame[name] = values.T.reshape(-1)
     return frame

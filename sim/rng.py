@@ -40,6 +40,27 @@ class Purpose(IntEnum):
     SEEDING = 1
     THRESHOLD = 2
     ADOPT = 3
+    # commerce model: consumer traits (drawn at step 0) ...
+    TIES = 10
+    FIT = 11
+    PRICE_SENSITIVITY = 12
+    PEER_TRUST = 13
+    BRAND_TRUST = 14
+    APPETITE_RADIUS = 15
+    APPETITE_ANGLE = 16
+    READS_REVIEWS = 17
+    # ... and weekly decisions
+    TALK = 20
+    CHECKIN = 21
+    AD_REACH = 22
+    NEGATIVE = 23
+    MOVE = 24
+    BUY = 25
+    CHURN = 26
+    SATISFACTION = 27
+    REVIEW = 28
+    JOIN = 29
+    INFLUENCERS = 30
 
 
 def mix(z: int) -> int:
@@ -67,9 +88,11 @@ def uniform(stream: int, step: int, node: int, purpose: int) -> float:
     return (mix(prefix(stream, step, purpose) ^ node) >> 11) * TO_UNIT
 
 
-def uniform_array(stream: int, step: int, n: int, purpose: int) -> np.ndarray:
-    """Draws for nodes 0..n-1 as a float64 array, equal to ``uniform`` node by node."""
-    z = np.arange(n, dtype=np.uint64) ^ np.uint64(prefix(stream, step, purpose))
+def uniform_array(stream: int, step: int, n: int | np.ndarray, purpose: int) -> np.ndarray:
+    """Draws for nodes 0..n-1 (or for the given node keys) as a float64 array, equal to
+    ``uniform`` node by node."""
+    nodes = np.arange(n, dtype=np.uint64) if np.isscalar(n) else np.asarray(n, np.uint64)
+    z = nodes ^ np.uint64(prefix(stream, step, purpose))
     with np.errstate(over="ignore"):
         z = z + np.uint64(GOLDEN)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(MUL1)

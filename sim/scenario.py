@@ -41,6 +41,9 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+SeedStrategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community", "nodes"]
+
+
 class PopulationConfig(Section):
     """Who is simulated."""
 
@@ -113,6 +116,11 @@ class NetworkConfig(Section):
     seed: int | None = Field(
         None, ge=0, description="Seed of the network generator (default: run.seed)."
     )
+    weak_share: float = Field(
+        0.0, ge=0, le=1,
+        description="Share of ties that are weak (acquaintances), drawn per tie (Granovetter).")
+    weak_weight: float = Field(
+        0.3, ge=0, le=1, description="Weight multiplier of a weak tie (strong ties keep theirs).")
 
     @model_validator(mode="after")
     def _kind_needs(self) -> NetworkConfig:
@@ -140,11 +148,12 @@ class NetworkConfig(Section):
 class DiffusionConfig(Section):
     """How adoption spreads (the classic presets)."""
 
-    model: Literal["bass", "independent_cascade", "linear_threshold"] = Field(
+    model: Literal["commerce", "bass", "independent_cascade", "linear_threshold"] = Field(
         "bass",
-        description="bass: hazard (p + q * adopted share) * dt; independent_cascade: each new "
-        "adopter gets one chance p * w per out-edge; linear_threshold: adopt when the adopted "
-        "share of in-weight reaches the threshold.",
+        description="commerce: the word-of-mouth market (funnel, trust, reviews, promotions, "
+        "loyalty; see docs/model.md); bass: hazard (p + q * adopted share) * dt; "
+        "independent_cascade: each new adopter gets one chance p * w per out-edge; "
+        "linear_threshold: adopt when the adopted share of in-weight reaches the threshold.",
     )
     p: float = Field(
         0.03,
@@ -172,12 +181,13 @@ class DiffusionConfig(Section):
 class SeedingConfig(Section):
     """Who has adopted at step 0."""
 
-    strategy: Literal["random", "degree", "nodes"] = Field(
+    strategy: SeedStrategy = Field(
         "random",
         description="random (uniform, new draw per replication), degree (largest out-degree, "
-        "ties to the lower id) or nodes (the list seeding.nodes).",
+        "ties to the lower id), pagerank, kcore, celf (greedy on the independent cascade), "
+        "community (spread over detected communities) or nodes (the list seeding.nodes).",
     )
-    count: int = Field(0, ge=0, description="Number of seeds for random and degree.")
+    count: int = Field(0, ge=0, description="Number of seeds (all strategies but nodes).")
     nodes: list[int] = Field(
         default_factory=list,
         description="Seed node ids for strategy 'nodes' (ids as in the edge-list file).",
@@ -205,6 +215,210 @@ class RunConfig(Section):
     replications: int = Field(1, ge=1, description="Independent replications of the run.")
 
 
+class ProductConfig(Section):
+    """What is sold (commerce model)."""
+
+    price: float = Field(50.0, gt=0, description="List price of a basket of average size.")
+    quality: float = Field(
+        0.8, ge=0, le=1,
+        description="Satisfaction a perfectly fitting consumer expects from a purchase (0-1).")
+    cost_share: float = Field(
+        0.5, ge=0, le=1, description="Cost of goods as a share of the list price.")
+    fit_penalty: float = Field(
+        0.5, ge=0, le=1,
+        description="Satisfaction lost by the worst-fitting consumer (fit 0) against fit 1.")
+    satisfaction_noise: float = Field(
+        0.3, ge=0, le=1, description="Width of the uniform noise around expected satisfaction.")
+
+
+class ConsumersConfig(Section):
+    """Traits and behaviour of consumers (commerce model)."""
+
+    peer_trust: float = Field(
+        0.83, ge=0, le=1,
+        description="Mean trust in peers' recommendations (Nielsen 2015: 83%).")
+    brand_trust: float = Field(
+        0.63, ge=0, le=1, description="Mean initial trust in the brand's ads (Nielsen 2015: 63%).")
+    trust_spread: float = Field(
+        0.3, ge=0, le=0.6, description="Width of the uniform spread of both trusts around means.")
+    appetite_sigma: float = Field(
+        1.0, ge=0, le=3,
+        description="Log-normal sigma of basket size (sets how much the top 1% spend).")
+    review_readers: float = Field(
+        0.51, ge=0, le=1, description="Share of consumers who read reviews (social shoppers).")
+    discovery: float = Field(
+        0.002, ge=0, le=1, description="Weekly chance of becoming aware on one's own (organic).")
+    consider_rate: float = Field(
+        0.15, ge=0, le=1,
+        description="Weekly chance an aware consumer considers, at brand trust 1.")
+    buy_rate: float = Field(
+        0.15, ge=0, le=1, description="Weekly chance a considering consumer buys, at trust 1.")
+    repeat_rate: float = Field(
+        0.3, ge=0, le=1,
+        description="Weekly chance a customer buys again, at satisfaction and brand trust 1.")
+    churn_rate: float = Field(
+        0.08, ge=0, le=1, description="Weekly chance a customer lapses, at satisfaction 0.")
+    loyal_purchases: int = Field(
+        3, ge=1, description="Purchases after which a satisfied customer becomes loyal.")
+    loyal_satisfaction: float = Field(
+        0.7, ge=0, le=1, description="Satisfaction needed to become (and stay protected as) loyal.")
+    loyal_protection: float = Field(
+        0.7, ge=0, le=1, description="Share of churn risk removed for loyal customers.")
+    experience_trust: float = Field(
+        0.1, ge=0, le=1,
+        description="Brand-trust change per purchase per unit of satisfaction above/below 0.5.")
+
+
+class WomConfig(Section):
+    """Word of mouth (commerce model): Goldenberg-Libai-Muller pressure from talking ties."""
+
+    beta: float = Field(
+        0.2, ge=0, le=1,
+        description="Chance one positive message of a tie of weight 1 moves a fully trusting "
+        "listener; pressure = 1 - prod(1 - beta * |w| * peer_trust).")
+    talk_rate: float = Field(
+        0.3, ge=0, le=1, description="Weekly chance a satisfied customer talks, at satisfaction 1.")
+    advocate_talk: float = Field(
+        0.3, ge=0, le=1, description="Extra weekly talk chance of advocates.")
+    negative_talk: float = Field(
+        0.4, ge=0, le=1, description="Weekly chance a dissatisfied or lapsed consumer complains.")
+    dissatisfied_below: float = Field(
+        0.5, ge=0, le=1, description="Satisfaction under which a customer's word is negative.")
+    negativity: float = Field(
+        2.0, ge=1, le=10, description="Weight of a negative message relative to a positive one.")
+    negative_trust_hit: float = Field(
+        0.1, ge=0, le=1, description="Brand trust lost by a consumer who is moved by complaints.")
+    incentive_effect: float = Field(
+        1.0, ge=0, le=10,
+        description="Extra talk chance per unit of (referral reward / price).")
+    promoter_above: float = Field(
+        0.8, ge=0, le=1, description="Satisfaction of promoters (NPS 9-10) and advocates.")
+    detractor_below: float = Field(
+        0.6, ge=0, le=1, description="Satisfaction of detractors (NPS 0-6).")
+
+
+class BudgetConfig(Section):
+    """Marketing money (commerce model)."""
+
+    total: float = Field(
+        100_000.0, ge=0,
+        description="Total marketing budget over the run. Activities are paid week by week "
+        "while money remains (fixed costs first, then variable costs).")
+    clv_discount: float = Field(
+        0.10, ge=0, le=1, description="Yearly discount rate of customer lifetime value.")
+
+
+class AdsConfig(Section):
+    """Push advertising (commerce model)."""
+
+    reach: float = Field(
+        0.0, ge=0, le=1, description="Share of consumers reached by the campaign each week.")
+    frequency: int = Field(
+        1, ge=0, le=50, description="Exposures per reached consumer per week.")
+    cost_per_exposure: float = Field(0.02, ge=0, description="Price of one exposure.")
+    effect: float = Field(
+        0.05, ge=0, le=1,
+        description="Chance one exposure moves a consumer a stage, at brand trust 1, no fatigue.")
+    targeting: float = Field(
+        0.0, ge=0, le=1,
+        description="0: reach is random; 1: reach concentrates on well-fitting consumers "
+        "(same expected number reached).")
+    weeks: int = Field(0, ge=0, description="Campaign length in weeks from the start (0: all).")
+
+
+class FatigueConfig(Section):
+    """Over-exposure (commerce model)."""
+
+    decay: float = Field(
+        0.6, ge=0, le=1, description="Share of last week's fatigue that remains.")
+    half_response: float = Field(
+        3.0, gt=0, description="Fatigue at which the response to an exposure halves.")
+    threshold: float = Field(
+        4.0, ge=0, description="Fatigue above which brand trust erodes.")
+    erosion: float = Field(
+        0.02, ge=0, le=1, description="Brand trust lost per week per unit of fatigue above it.")
+
+
+class PromotionsConfig(Section):
+    """Discounts and social promotions (commerce model)."""
+
+    discount: float = Field(
+        0.0, ge=0, le=1, description="Price cut on every purchase while promotions run.")
+    weeks: int = Field(0, ge=0, description="Promotion length in weeks from the start (0: all).")
+    price_elasticity: float = Field(
+        2.0, ge=0, le=20,
+        description="Purchase chance multiplier 1 + elasticity * discount * price sensitivity.")
+    referral_reward: float = Field(
+        0.0, ge=0, description="Reward paid to the referrer per peer-acquired customer.")
+    exclusive_discount: float = Field(
+        0.0, ge=0, le=1, description="Price cut offered only to community members.")
+    checkin_reward: float = Field(
+        0.0, ge=0, description="Reward per check-in (a share after a purchase).")
+    checkin_rate: float = Field(
+        0.3, ge=0, le=1, description="Chance a rewarded customer checks in after a purchase.")
+    vip_purchases: int = Field(
+        0, ge=0, description="Purchases that make a customer VIP (0: no VIP programme).")
+    vip_perk: float = Field(0.5, ge=0, description="Weekly cost of perks per VIP.")
+    vip_effect: float = Field(
+        0.5, ge=0, le=5, description="VIPs' repeat chance is multiplied by 1 + vip_effect.")
+    group_size: int = Field(
+        0, ge=0, description="Friends who bought last week needed for the group price (0: off).")
+    group_discount: float = Field(0.2, ge=0, le=1, description="Price cut of a group buy.")
+
+
+class CommunityConfig(Section):
+    """A brand community (commerce model)."""
+
+    enabled: bool = Field(False, description="Run a brand community.")
+    upkeep: float = Field(300.0, ge=0, description="Fixed weekly cost of running it.")
+    member_cost: float = Field(0.05, ge=0, description="Weekly cost per member.")
+    join_rate: float = Field(
+        0.05, ge=0, le=1,
+        description="Weekly chance an aware consumer joins, times fit and brand trust.")
+    dialogue: float = Field(
+        0.03, ge=0, le=1,
+        description="Weekly brand-trust gain of members, as a share of the gap to 1.")
+    content: float = Field(
+        0.1, ge=0, le=1,
+        description="Weekly pressure of members' content on members, times the share of "
+        "members who are satisfied customers.")
+
+
+class InfluencersConfig(Section):
+    """Paid influencers (commerce model)."""
+
+    strategy: SeedStrategy = Field(
+        "degree", description="How influencers are chosen (same strategies as seeding).")
+    count: int = Field(0, ge=0, description="Influencers under contract.")
+    fee: float = Field(200.0, ge=0, description="Weekly fee per influencer.")
+    authenticity: float = Field(
+        0.5, ge=0, le=1,
+        description="Credibility of a sponsored post relative to an organic recommendation.")
+    weeks: int = Field(0, ge=0, description="Contract length in weeks (0: whole run).")
+
+
+class ReviewsConfig(Section):
+    """Customer reviews and social proof (commerce model)."""
+
+    enabled: bool = Field(True, description="Customers can write reviews that others read.")
+    write_rate: float = Field(
+        0.1, ge=0, le=1, description="Chance a purchase is followed by a review.")
+    saturation: float = Field(
+        3.0, gt=0,
+        description="Social proof 1 - exp(-reviews / saturation): 63% at this many reviews, "
+        "about 96% at 10.")
+    lift: float = Field(
+        2.1, ge=0, le=10,
+        description="Purchase multiplier 1 + lift * proof * credibility for review readers "
+        "(2.7x at 5 credible reviews).")
+    best_rating: float = Field(
+        4.4, ge=1, le=5, description="Mean rating found most credible (4.0-4.7 convert best).")
+    rating_tolerance: float = Field(
+        1.2, gt=0,
+        description="Credibility 1 - ((mean - best) / tolerance)^2, floored at -1 "
+        "(poor ratings deter).")
+
+
 class Scenario(Section):
     """A complete scenario: a market, a network, a diffusion process and a run plan."""
 
@@ -215,6 +429,16 @@ class Scenario(Section):
     diffusion: DiffusionConfig = Field(default_factory=DiffusionConfig)
     seeding: SeedingConfig = Field(default_factory=SeedingConfig)
     run: RunConfig = Field(default_factory=RunConfig)
+    product: ProductConfig = Field(default_factory=ProductConfig)
+    consumers: ConsumersConfig = Field(default_factory=ConsumersConfig)
+    wom: WomConfig = Field(default_factory=WomConfig)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    ads: AdsConfig = Field(default_factory=AdsConfig)
+    fatigue: FatigueConfig = Field(default_factory=FatigueConfig)
+    promotions: PromotionsConfig = Field(default_factory=PromotionsConfig)
+    community: CommunityConfig = Field(default_factory=CommunityConfig)
+    influencers: InfluencersConfig = Field(default_factory=InfluencersConfig)
+    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
 
     @model_validator(mode="after")
     def _population_needed(self) -> Scenario:
