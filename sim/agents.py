@@ -15,7 +15,6 @@ from .commerce import (
     WeekPlan,
     cents,
     content_pressure,
-    discount_factor,
     incentive_talk,
     plan_week,
     review_boost,
@@ -58,15 +57,15 @@ class Brand(mesa.Agent):
                               self.population)
         return self.plan
 
-    def signals(self, week: int) -> tuple[np.ndarray, np.ndarray, float]:
-        """Review boost and community content pressure per replication, and the present
-        value factor of money earned this week."""
+    def signals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Review boost and community content pressure per replication (from the books
+        as they stood at the end of last week)."""
         sc = self.scenario
         boost = np.array([review_boost(sc, int(c), int(s))
                           for c, s in zip(self.review_count, self.rating_sum, strict=True)])
         content = np.array([content_pressure(sc, int(m), int(s))
                             for m, s in zip(self.members, self.satisfied_members, strict=True)])
-        return boost, content, discount_factor(sc, week)
+        return boost, content
 
     def settle(self, totals: np.ndarray) -> np.ndarray:
         """Pay the week (fixed costs planned, variable costs from the totals); returns

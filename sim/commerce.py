@@ -90,6 +90,8 @@ class Params(NamedTuple):
     fatigue_threshold: float
     erosion: float
     discovery: float
+    forget: float
+    mean_interest: float
     consider_rate: float
     buy_rate: float
     repeat_rate: float
@@ -113,6 +115,7 @@ class Params(NamedTuple):
     join_rate: float
     dialogue: float
     authenticity: float
+    clv_weeks: int
 
 
 def params_of(sc: Scenario) -> Params:
@@ -127,7 +130,8 @@ def params_of(sc: Scenario) -> Params:
         checkin_rate=p.checkin_rate,
         reach=a.reach, frequency=a.frequency, ad_effect=a.effect, targeting=a.targeting,
         decay=f.decay, half_response=f.half_response, fatigue_threshold=f.threshold,
-        erosion=f.erosion, discovery=c.discovery, consider_rate=c.consider_rate,
+        erosion=f.erosion, discovery=c.discovery,
+        forget=c.forget, mean_interest=1.0 / (1.0 + c.interest_power), consider_rate=c.consider_rate,
         buy_rate=c.buy_rate, repeat_rate=c.repeat_rate, churn_rate=c.churn_rate,
         loyal_purchases=c.loyal_purchases, loyal_satisfaction=c.loyal_satisfaction,
         loyal_protection=c.loyal_protection, experience_trust=c.experience_trust,
@@ -138,6 +142,7 @@ def params_of(sc: Scenario) -> Params:
         vip_purchases=p.vip_purchases, vip_effect=p.vip_effect,
         reviews_enabled=r.enabled, write_rate=r.write_rate, join_rate=m.join_rate,
         dialogue=m.dialogue, authenticity=sc.influencers.authenticity,
+        clv_weeks=sc.budget.clv_weeks,
     )
 
 
@@ -150,6 +155,7 @@ class Traits(NamedTuple):
     """Per-consumer traits drawn once per replication; arrays of shape (reps, n)."""
 
     fit: np.ndarray
+    interest: np.ndarray
     price_sensitivity: np.ndarray
     peer_trust: np.ndarray
     brand_trust: np.ndarray
@@ -161,7 +167,9 @@ class Traits(NamedTuple):
 def draw_traits(sc: Scenario, streams: list[int], n: int) -> Traits:
     """Draw the consumers' traits of each replication from its stream.
 
-    fit and price sensitivity are uniform on [0, 1); both trusts are uniform around
+    fit (how well the product suits the consumer: it sets satisfaction) and price
+    sensitivity are uniform on [0, 1); interest in the category is ``U ** interest_power``
+    (most consumers care little, a few a lot); both trusts are uniform around
     their means with width ``consumers.trust_spread``; the basket size is log-normal
     with mean 1 and sigma ``consumers.appetite_sigma`` (Box-Muller from two draws),
     which sets how concentrated spending is.
@@ -178,6 +186,7 @@ def draw_traits(sc: Scenario, streams: list[int], n: int) -> Traits:
         appetite = np.exp(c.appetite_sigma * normal - c.appetite_sigma**2 / 2)
         basket = np.maximum(1, np.floor(price * appetite + 0.5)).astype(np.int64)
         rows["fit"].append(u(Purpose.FIT))
+        rows["interest"].append(u(Purpose.INTEREST) ** c.interest_power)
         rows["price_sensitivity"].append(u(Purpose.PRICE_SENSITIVITY))
         rows["peer_trust"].append(
             np.clip(c.peer_trust + c.trust_spread * (u(Purpose.PEER_TRUST) - 0.5), 0, 1))
@@ -277,9 +286,11 @@ def content_pressure(sc: Scenario, members: int, satisfied_members: int) -> floa
     return sc.community.content * satisfied_members / members
 
 
-def discount_factor(sc: Scenario, week: int) -> float:
-    """Present value of one unit earned in ``week`` (yearly rate, 52 weeks a year)."""
-    return (1.0 + sc.budget.clv_discount) ** (-week / 52.0)
+def present_values(sc: Scenario) -> np.ndarray:
+    """Value at acquisition of one unit earned k weeks later, k = 0..clv_weeks - 1
+    (yearly rate, 52 weeks a year)."""
+    weeks = np.arange(sc.budget.clv_weeks)
+    return np.array([(1.0 + sc.budget.clv_discount) ** (-int(k) / 52.0) for k in weeks])
 
 
 def incentive_talk(sc: Scenario) -> float:
@@ -296,6 +307,7 @@ TOTALS = (
     "promoters", "detractors", "revenue_cents", "cogs_cents", "discount_cents",
     "member_customers", "member_spend_cents", "nonmember_customers", "nonmember_spend_cents",
     *(f"customers_{name}" for name in CHANNEL_NAMES),
+    "matured", *(f"matured_{name}" for name in CHANNEL_NAMES),
 )
 FLOAT_TOTALS = ("clv_sum", "brand_trust_sum", "fatigue_sum",
                 *(f"clv_sum_{name}" for name in CHANNEL_NAMES))
@@ -329,7 +341,7 @@ def columns_of(sc: Scenario, totals: np.ndarray, floats: np.ndarray, cost_cents:
     revenue = t("revenue_cents")
     profit = revenue - t("cogs_cents") - cost_cents
     ever = t("adopted")
-    respondents = t("customer") + t("loyal") + t("lapsed")
+    respondents = t("customer") + t("loyal")
     members = t("community_members")
     out = {
         "adopted": ever,
@@ -346,7 +358,7 @@ def columns_of(sc: Scenario, totals: np.ndarray, floats: np.ndarray, cost_cents:
         "mean_rating": ratio(rating_sum, review_count),
         "nps": 100 * ratio(t("promoters") - t("detractors"), respondents),
         "community_members": members, "advocates": t("advocates"), "vips": t("vips"),
-        "clv": ratio(floats[:, FLOAT_INDEX["clv_sum"]], ever) / 100,
+        "clv": ratio(floats[:, FLOAT_INDEX["clv_sum"]], t("matured")) / 100,
         "brand_trust": floats[:, FLOAT_INDEX["brand_trust_sum"]] / n,
         "fatigue": floats[:, FLOAT_INDEX["fatigue_sum"]] / n,
         "member_conversion": ratio(t("member_customers"), members),
@@ -358,5 +370,6 @@ def columns_of(sc: Scenario, totals: np.ndarray, floats: np.ndarray, cost_cents:
     for name in CHANNEL_NAMES:
         count = t(f"customers_{name}")
         out[f"customers_{name}"] = count
-        out[f"clv_{name}"] = ratio(floats[:, FLOAT_INDEX[f"clv_sum_{name}"]], count) / 100
+        matured = t(f"matured_{name}")
+        out[f"clv_{name}"] = ratio(floats[:, FLOAT_INDEX[f"clv_sum_{name}"]], matured) / 100
     return out

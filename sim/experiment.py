@@ -163,7 +163,8 @@ def summarize_adoption(frame: pd.DataFrame) -> dict[str, Any]:
     finals = last["adopted"].to_numpy(dtype=float)
     population = int(frame["population"].iloc[0])
     half = 1.96 * finals.std(ddof=1) / math.sqrt(finals.size) if finals.size > 1 else math.nan
-    curve = frame[frame["step"] > 0].groupby("step")["new_adopters"].mean()
+    new = "new_adopters" if "new_adopters" in frame else "new_customers"
+    curve = frame[frame["step"] > 0].groupby("step")[new].mean()
     return {
         "population": population,
         "replications": int(frame["replication"].nunique()),

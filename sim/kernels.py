@@ -197,6 +197,7 @@ from .commerce import FLOAT_INDEX, TOTAL_INDEX, Channel, Stage, Talk  # noqa: E4
 from .rng import Purpose  # noqa: E402
 
 either = njit(cache=True, inline="always")(rules.either)
+advocacy = njit(cache=True, inline="always")(rules.advocacy)
 response = njit(cache=True, inline="always")(rules.response)
 ad_pull = njit(cache=True)(rules.ad_pull)
 reach_chance = njit(cache=True, inline="always")(rules.reach_chance)
@@ -208,6 +209,7 @@ experience = njit(cache=True)(rules.experience)
 churn_chance = njit(cache=True)(rules.churn_chance)
 talk_chance = njit(cache=True, inline="always")(rules.talk_chance)
 discount_cents = njit(cache=True, inline="always")(rules.discount_cents)
+reference_price = njit(cache=True, inline="always")(rules.reference_price)
 rating_of = njit(cache=True, inline="always")(rules.rating_of)
 
 UNAWARE, AWARE, CONSIDERING = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CONSIDERING)
@@ -219,7 +221,7 @@ CH_REVIEW, CH_PROMOTION, CH_ORGANIC = int(Channel.REVIEW), int(Channel.PROMOTION
 P_TALK, P_CHECKIN, P_AD = int(Purpose.TALK), int(Purpose.CHECKIN), int(Purpose.AD_REACH)
 P_NEGATIVE, P_MOVE, P_BUY = int(Purpose.NEGATIVE), int(Purpose.MOVE), int(Purpose.BUY)
 P_CHURN, P_SATISFACTION = int(Purpose.CHURN), int(Purpose.SATISFACTION)
-P_REVIEW, P_JOIN = int(Purpose.REVIEW), int(Purpose.JOIN)
+P_REVIEW, P_JOIN, P_FORGET = int(Purpose.REVIEW), int(Purpose.JOIN), int(Purpose.FORGET)
 
 # event bits of a consumer's week
 EV_NEW, EV_REPEAT, EV_CHURNED, EV_REVIEWED = 1, 2, 4, 8
@@ -240,6 +242,8 @@ T_DISCOUNT, T_MEMBER_CUST, T_MEMBER_SPEND = _T["discount_cents"], _T["member_cus
     _T["member_spend_cents"]
 T_NONMEMBER_CUST, T_NONMEMBER_SPEND = _T["nonmember_customers"], _T["nonmember_spend_cents"]
 T_CHANNEL0 = _T["customers_seed"] - int(Channel.SEED)
+T_MATURED = _T["matured"]
+T_MATURED0 = _T["matured_seed"] - int(Channel.SEED)
 F_CLV, F_TRUST, F_FATIGUE = FLOAT_INDEX["clv_sum"], FLOAT_INDEX["brand_trust_sum"], \
     FLOAT_INDEX["fatigue_sum"]
 F_CHANNEL0 = FLOAT_INDEX["clv_sum_seed"] - int(Channel.SEED)
@@ -255,7 +259,7 @@ def _prefixes(streams: np.ndarray, step: int, purpose: int) -> np.ndarray:
 
 
 @njit(cache=True, parallel=True)
-def commerce_talk(step, streams, prm, stage, satisfaction, last_step, incentive,
+def commerce_talk(step, streams, prm, stage, satisfaction, brand_trust, last_step, incentive,
                   promo_on, checkin_offered, talk, bought_last, event):
     """Phase 1 of a week: who talks (and how), who checks in, who bought last week.
 
@@ -276,7 +280,8 @@ def commerce_talk(step, streams, prm, stage, satisfaction, last_step, incentive,
                 if draw(pre_talk[r], i) < prm.negative_talk:
                     said = NEGATIVE
             else:
-                bonus = prm.advocate_talk if s == LOYAL and sat >= prm.promoter_above else 0.0
+                advocate = s == LOYAL and advocacy(sat, brand_trust[r, i]) >= prm.promoter_above
+                bonus = prm.advocate_talk if advocate else 0.0
                 extra = incentive if promo_on[r] else 0.0
                 if draw(pre_talk[r], i) < talk_chance(prm.talk_rate, sat, extra, bonus):
                     said = POSITIVE
@@ -294,11 +299,11 @@ def commerce_talk(step, streams, prm, stage, satisfaction, last_step, incentive,
 
 @njit(cache=True, parallel=True)
 def commerce_step(step, streams, prm, indptr, indices, weights,
-                  fit, price_sensitivity, peer_trust, basket, cogs, reads,
+                  fit, interest, price_sensitivity, peer_trust, basket, cogs, reads,
                   stage, brand_trust, fatigue, satisfaction, purchases, spend, clv,
-                  channel, touch, member, first_step, last_step, influencer,
+                  channel, touch, member, first_step, last_step, first_cut, influencer,
                   talk, bought_last, event, paid_discount, rating,
-                  ads_on, promo_on, community_on, sponsor_on, boost, content, present_value):
+                  ads_on, promo_on, community_on, sponsor_on, boost, content, present_values):
     """Phase 2 of a week: listen, get exposed, move through the funnel, buy, review, join.
 
     Twin of :meth:`sim.reference.Shopper.act`. Reads neighbours only through phase 1's
@@ -313,12 +318,14 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
     pre_sat = _prefixes(streams, step, P_SATISFACTION)
     pre_review = _prefixes(streams, step, P_REVIEW)
     pre_join = _prefixes(streams, step, P_JOIN)
+    pre_forget = _prefixes(streams, step, P_FORGET)
     for idx in prange(reps * n):
         r = idx // n
         i = idx - r * n
         s = stage[r, i]
         trust = peer_trust[r, i]
         f = fit[r, i]
+        want = interest[r, i]
         bt = brand_trust[r, i]
         in_community = member[r, i] == 1 and community_on[r]
         # listen to the ties that talk this week
@@ -356,7 +363,8 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
         negative = 1.0 - neg_stay
         # exposure, fatigue and trust
         ad_exposures = 0
-        if ads_on[r] and draw(pre_ad[r], i) < reach_chance(prm.reach, prm.targeting, f):
+        if ads_on[r] and draw(pre_ad[r], i) < reach_chance(prm.reach, prm.targeting, want,
+                                                            prm.mean_interest):
             ad_exposures = prm.frequency
         fat = fatigue_after(fatigue[r, i], prm.decay, ad_exposures + sponsored)
         ad = ad_pull(ad_exposures, prm.ad_effect, bt, response(fat, prm.half_response))
@@ -389,20 +397,22 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
                     how = CH_ORGANIC
                 touch[r, i] = how
         elif s == AWARE:
-            if not heard_negative:
-                base = prm.consider_rate * bt
-                if draw(pre_move[r], i) < either(either(base, ad), either(peer * f, infl)):
-                    new_stage = CONSIDERING
+            base = prm.consider_rate * bt * want
+            if not heard_negative and draw(pre_move[r], i) < either(either(base, ad),
+                                                                    either(peer * f, infl)):
+                new_stage = CONSIDERING
+            elif draw(pre_forget[r], i) < prm.forget:
+                new_stage = UNAWARE
         elif s == CONSIDERING:
             if heard_negative:
                 new_stage = AWARE
             else:
-                base = prm.buy_rate * bt
+                base = prm.buy_rate * bt * want
                 review_mult = 1.0
                 if reads[r, i] or member[r, i] == 1:
                     review_mult = max(0.0, 1.0 + boost[r])
                 own = min(1.0, base * review_mult * price_mult)
-                if draw(pre_buy[r], i) < either(own, either(peer * f, infl)):
+                if draw(pre_buy[r], i) < either(either(own, ad), either(peer * f, infl)):
                     bought = True
                     first = purchases[r, i] == 0
                     if first:
@@ -411,22 +421,26 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
                             best, how = base * (review_mult - 1.0), CH_REVIEW
                         if base * review_mult * (price_mult - 1.0) > best:
                             best, how = base * review_mult * (price_mult - 1.0), CH_PROMOTION
+                        if ad > best:
+                            best, how = ad, CH_AD
                         if peer * f > best:
                             best, how = peer * f, CH_PEER
                         if infl > best:
                             how = CH_INFLUENCER
                         channel[r, i] = how
+                elif draw(pre_forget[r], i) < prm.forget:
+                    new_stage = AWARE
         elif s == CUSTOMER or s == LOYAL:
             protection = prm.loyal_protection if s == LOYAL else 0.0
             sat = satisfaction[r, i]
             if draw(pre_churn[r], i) < churn_chance(prm.churn_rate, sat, negative, protection):
                 new_stage = LAPSED
-                member[r, i] = 0
                 ev |= EV_CHURNED
             else:
-                mult = price_mult
+                mult = price_mult * reference_price(prm.price_elasticity, price_sensitivity[r, i],
+                                                    first_cut[r, i], cut)
                 if prm.vip_purchases > 0 and promo_on[r] and purchases[r, i] >= prm.vip_purchases:
-                    mult = price_mult * (1.0 + prm.vip_effect)
+                    mult = mult * (1.0 + prm.vip_effect)
                 if draw(pre_buy[r], i) < min(1.0, prm.repeat_rate * sat * bt * mult):
                     bought = True
         elif draw(pre_move[r], i) < either(either(ad, peer * f), infl):  # lapsed: win-back
@@ -443,10 +457,14 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
             d = discount_cents(basket[r, i], cut)
             paid_discount[r, i] = d
             spend[r, i] += basket[r, i]
-            clv[r, i] += present_value * (basket[r, i] - cogs[r, i] - d)
             last_step[r, i] = step
             if first:
                 first_step[r, i] = step
+                first_cut[r, i] = cut
+            age = step - first_step[r, i]
+            if age < prm.clv_weeks:
+                clv[r, i] += present_values[age] * (basket[r, i] - cogs[r, i] - d)
+            if first:
                 ev |= EV_NEW
                 if channel[r, i] == CH_PEER and promo_on[r]:
                     ev |= EV_REFERRAL
@@ -471,9 +489,9 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
 
 
 @njit(cache=True, parallel=True)
-def commerce_totals(prm, stage, satisfaction, purchases, spend, clv, channel, member,
-                    brand_trust, fatigue, talk, event, paid_discount, rating, basket, cogs,
-                    promo_on):
+def commerce_totals(step, prm, stage, satisfaction, purchases, spend, clv, channel, member,
+                    first_step, brand_trust, fatigue, talk, event, paid_discount, rating,
+                    basket, cogs, promo_on):
     """Weekly totals per replication, summed in consumer order (exact for integers, and
     the same rounding as the reference engine's loop for the floating sums)."""
     reps, n = stage.shape
@@ -525,7 +543,8 @@ def commerce_totals(prm, stage, satisfaction, purchases, spend, clv, channel, me
             elif ever:
                 t[T_NONMEMBER_CUST] += 1
                 t[T_NONMEMBER_SPEND] += spend[r, i]
-            if s == LOYAL and sat >= prm.promoter_above:
+            advocates = advocacy(sat, brand_trust[r, i])
+            if s == LOYAL and advocates >= prm.promoter_above:
                 t[T_ADVOCATES] += 1
             if active and 0 < prm.vip_purchases <= purchases[r, i] and promo_on[r]:
                 t[T_VIPS] += 1
@@ -533,11 +552,15 @@ def commerce_totals(prm, stage, satisfaction, purchases, spend, clv, channel, me
                 t[T_ADOPTED] += 1
                 c = channel[r, i]
                 t[T_CHANNEL0 + c] += 1
-                fl[F_CLV] += clv[r, i]
-                fl[F_CHANNEL0 + c] += clv[r, i]
-                if sat >= prm.promoter_above:
+                if step - first_step[r, i] >= prm.clv_weeks:
+                    t[T_MATURED] += 1
+                    t[T_MATURED0 + c] += 1
+                    fl[F_CLV] += clv[r, i]
+                    fl[F_CHANNEL0 + c] += clv[r, i]
+            if active:
+                if advocates >= prm.promoter_above:
                     t[T_PROMOTERS] += 1
-                elif sat < prm.detractor_below:
+                elif advocates < prm.detractor_below:
                     t[T_DETRACTORS] += 1
             fl[F_TRUST] += brand_trust[r, i]
             fl[F_FATIGUE] += fatigue[r, i]

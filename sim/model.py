@@ -25,6 +25,7 @@ from .commerce import (
     columns_of,
     draw_traits,
     params_of,
+    present_values,
     top_share_ratio,
 )
 from .market import build_network, check_compatible
@@ -146,6 +147,7 @@ class WomModel(mesa.Model):
         reps, n = self.adopted_step.shape
         shape = (reps, n)
         self.params = params_of(sc)
+        self.present_values = present_values(sc)
         self.traits = draw_traits(sc, [int(s) for s in self.streams], n)
         self.stage = np.full(shape, Stage.UNAWARE, dtype=np.int8)
         self.brand_trust = self.traits.brand_trust.copy()
@@ -158,6 +160,7 @@ class WomModel(mesa.Model):
         self.touch = np.full(shape, Channel.ORGANIC, dtype=np.int8)
         self.member = np.zeros(shape, dtype=np.int8)
         self.last_step = np.full(shape, -1, dtype=np.int32)
+        self.first_cut = np.zeros(shape)
         self.influencer = np.zeros(shape, dtype=np.int8)
         self.talk = np.zeros(shape, dtype=np.int8)
         self.bought_last = np.zeros(shape, dtype=np.int8)
@@ -183,8 +186,9 @@ class WomModel(mesa.Model):
         p = self.params
         reps = len(self.streams)
         totals, floats = kernels.commerce_totals(
-            p, self.stage, self.satisfaction, self.purchases, self.spend, self.clv,
-            self.channel, self.member, self.brand_trust, self.fatigue, self.talk, self.event,
+            self.time_step, p, self.stage, self.satisfaction, self.purchases, self.spend,
+            self.clv, self.channel, self.member, self.adopted_step, self.brand_trust,
+            self.fatigue, self.talk, self.event,
             self.paid_discount, self.rating, self.traits.basket_cents, self.traits.cogs_cents,
             self.brand.plan.promotions if self.brand.plan else np.zeros(reps, bool))
         cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(reps, np.int64)
@@ -199,19 +203,20 @@ class WomModel(mesa.Model):
         net = self.network
         tr = self.traits
         plan = self.brand.plan_week(t)
-        boost, content, present_value = self.brand.signals(t)
+        boost, content = self.brand.signals()
         kernels.commerce_talk(
-            t, self.streams, self.params, self.stage, self.satisfaction, self.last_step,
+            t, self.streams, self.params, self.stage, self.satisfaction, self.brand_trust,
+            self.last_step,
             self.brand.incentive, plan.promotions, sc.promotions.checkin_reward > 0,
             self.talk, self.bought_last, self.event)
         kernels.commerce_step(
             t, self.streams, self.params, net.indptr, net.indices, net.weights,
-            tr.fit, tr.price_sensitivity, tr.peer_trust, tr.basket_cents, tr.cogs_cents,
+            tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.basket_cents, tr.cogs_cents,
             tr.reads_reviews, self.stage, self.brand_trust, self.fatigue, self.satisfaction,
             self.purchases, self.spend, self.clv, self.channel, self.touch, self.member,
-            self.adopted_step, self.last_step, self.influencer, self.talk, self.bought_last,
+            self.adopted_step, self.last_step, self.first_cut, self.influencer, self.talk, self.bought_last,
             self.event, self.paid_discount, self.rating, plan.ads, plan.promotions,
-            plan.community, plan.influencers, boost, content, present_value)
+            plan.community, plan.influencers, boost, content, self.present_values)
         self._record_commerce()
 
     def _thresholds(self) -> np.ndarray:

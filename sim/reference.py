@@ -36,6 +36,7 @@ from .commerce import (
     columns_of,
     draw_traits,
     params_of,
+    present_values,
     top_share_ratio,
 )
 from .market import build_network, check_compatible
@@ -184,6 +185,7 @@ class ReferenceModel(mesa.Model):
         sc = self.scenario
         net = self.network
         self.params = params_of(sc)
+        self.present_values = present_values(sc)
         traits = draw_traits(sc, [self.stream], net.n)
         self.shoppers: list[Shopper] = []
         for i in range(net.n):
@@ -224,7 +226,7 @@ class ReferenceModel(mesa.Model):
         self.time_step += 1
         if self.scenario.diffusion.model == "commerce":
             self.plan = self.brand.plan_week(self.time_step)
-            boost, content, self.present_value = self.brand.signals(self.time_step)
+            boost, content = self.brand.signals()
             self.boost, self.content = float(boost[0]), float(content[0])
             self.agents_by_type[Shopper].do("speak")
             self.agents_by_type[Shopper].do("act")
@@ -264,6 +266,7 @@ class Shopper(mesa.Agent):
         self.sources = sources
         self.weights = weights
         self.fit = traits["fit"]
+        self.interest = traits["interest"]
         self.price_sensitivity = traits["price_sensitivity"]
         self.peer_trust = traits["peer_trust"]
         self.brand_trust = traits["brand_trust"]
@@ -281,6 +284,7 @@ class Shopper(mesa.Agent):
         self.member = False
         self.first_step = -1
         self.last_step = -1
+        self.first_cut = 0.0
         self.influencer = False
         # what happened this week
         self.said = Talk.SILENT
@@ -305,7 +309,9 @@ class Shopper(mesa.Agent):
         self.said = Talk.SILENT
         promotions = bool(m.plan.promotions[0])
         if self.active and self.satisfaction >= prm.dissatisfied_below:
-            advocate = self.stage == Stage.LOYAL and self.satisfaction >= prm.promoter_above
+            advocate = (self.stage == Stage.LOYAL
+                        and rules.advocacy(self.satisfaction, self.brand_trust)
+                        >= prm.promoter_above)
             chance = rules.talk_chance(prm.talk_rate, self.satisfaction,
                                        m.brand.incentive if promotions else 0.0,
                                        prm.advocate_talk if advocate else 0.0)
@@ -366,7 +372,7 @@ class Shopper(mesa.Agent):
         bt = self.brand_trust
         ad_exposures = 0
         if plan.ads[0] and self.draw(Purpose.AD_REACH) < rules.reach_chance(
-                prm.reach, prm.targeting, f):
+                prm.reach, prm.targeting, self.interest, prm.mean_interest):
             ad_exposures = prm.frequency
         fatigue = rules.fatigue_after(self.fatigue, prm.decay, ad_exposures + sponsored)
         ad = rules.ad_pull(ad_exposures, prm.ad_effect, bt,
@@ -394,20 +400,23 @@ class Shopper(mesa.Agent):
                                         (infl, Channel.INFLUENCER),
                                         (prm.discovery, Channel.ORGANIC)])
         elif stage == Stage.AWARE:
-            base = prm.consider_rate * bt
+            base = prm.consider_rate * bt * self.interest
             if not heard_negative and self.draw(Purpose.MOVE) < rules.either(
                     rules.either(base, ad), rules.either(peer * f, infl)):
                 new_stage = Stage.CONSIDERING
+            elif self.draw(Purpose.FORGET) < prm.forget:
+                new_stage = Stage.UNAWARE  # attention faded
         elif stage == Stage.CONSIDERING:
             if heard_negative:
                 new_stage = Stage.AWARE
             else:
-                base = prm.buy_rate * bt
+                base = prm.buy_rate * bt * self.interest
                 review_mult = 1.0
                 if self.reads_reviews or self.member:
                     review_mult = max(0.0, 1.0 + m.boost)
                 own = min(1.0, base * review_mult * price_mult)
-                if self.draw(Purpose.BUY) < rules.either(own, rules.either(peer * f, infl)):
+                if self.draw(Purpose.BUY) < rules.either(rules.either(own, ad),
+                                                         rules.either(peer * f, infl)):
                     bought = True
                     first = self.purchases == 0
                     if first:
@@ -415,18 +424,22 @@ class Shopper(mesa.Agent):
                             (base, self.touch),
                             (base * (review_mult - 1.0), Channel.REVIEW),
                             (base * review_mult * (price_mult - 1.0), Channel.PROMOTION),
+                            (ad, Channel.AD),
                             (peer * f, Channel.PEER), (infl, Channel.INFLUENCER)])
+                elif self.draw(Purpose.FORGET) < prm.forget:
+                    new_stage = Stage.AWARE  # lost interest for now
         elif stage in (Stage.CUSTOMER, Stage.LOYAL):
             protection = prm.loyal_protection if stage == Stage.LOYAL else 0.0
             if self.draw(Purpose.CHURN) < rules.churn_chance(prm.churn_rate, self.satisfaction,
                                                              negative, protection):
                 new_stage = Stage.LAPSED
-                self.member = False
                 self.events.add("churned")
             else:
-                mult = price_mult
+                mult = price_mult * rules.reference_price(prm.price_elasticity,
+                                                          self.price_sensitivity,
+                                                          self.first_cut, cut)
                 if prm.vip_purchases > 0 and promotions and self.purchases >= prm.vip_purchases:
-                    mult = price_mult * (1.0 + prm.vip_effect)
+                    mult = mult * (1.0 + prm.vip_effect)
                 if self.draw(Purpose.BUY) < min(1.0, prm.repeat_rate * self.satisfaction * bt
                                                 * mult):
                     bought = True
@@ -442,10 +455,15 @@ class Shopper(mesa.Agent):
             self.purchases += 1
             self.paid_discount = rules.discount_cents(self.basket, cut)
             self.spend += self.basket
-            self.clv += m.present_value * (self.basket - self.cogs - self.paid_discount)
             self.last_step = m.time_step
             if first:
                 self.first_step = m.time_step
+                self.first_cut = cut
+            age = m.time_step - self.first_step
+            if age < prm.clv_weeks:  # value of the first clv_weeks weeks, at acquisition
+                self.clv += m.present_values[age] * (self.basket - self.cogs
+                                                     - self.paid_discount)
+            if first:
                 self.events.add("new")
                 if self.channel == Channel.PEER and promotions:
                     self.events.add("referral")
@@ -508,17 +526,22 @@ def commerce_totals(model: ReferenceModel) -> tuple[np.ndarray, np.ndarray]:
         elif ever:
             t["nonmember_customers"] += 1
             t["nonmember_spend_cents"] += s.spend
-        t["advocates"] += s.stage == Stage.LOYAL and s.satisfaction >= prm.promoter_above
+        advocacy = rules.advocacy(s.satisfaction, s.brand_trust)
+        t["advocates"] += s.stage == Stage.LOYAL and advocacy >= prm.promoter_above
         t["vips"] += s.active and 0 < prm.vip_purchases <= s.purchases and promotions
         if ever:
             name = Channel(s.channel).name.lower()
             t["adopted"] += 1
             t[f"customers_{name}"] += 1
-            fl["clv_sum"] += s.clv
-            fl[f"clv_sum_{name}"] += s.clv
-            t["promoters"] += s.satisfaction >= prm.promoter_above
-            t["detractors"] += (s.satisfaction < prm.detractor_below
-                                and s.satisfaction < prm.promoter_above)
+            if model.time_step - s.first_step >= prm.clv_weeks:
+                t["matured"] += 1
+                t[f"matured_{name}"] += 1
+                fl["clv_sum"] += s.clv
+                fl[f"clv_sum_{name}"] += s.clv
+        if s.active:
+            promoter = advocacy >= prm.promoter_above
+            t["promoters"] += promoter
+            t["detractors"] += not promoter and advocacy < prm.detractor_below
         fl["brand_trust_sum"] += s.brand_trust
         fl["fatigue_sum"] += s.fatigue
     return (np.array([[t[k] for k in TOTALS]], dtype=np.int64),

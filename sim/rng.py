@@ -49,6 +49,7 @@ class Purpose(IntEnum):
     APPETITE_RADIUS = 15
     APPETITE_ANGLE = 16
     READS_REVIEWS = 17
+    INTEREST = 18
     # ... and weekly decisions
     TALK = 20
     CHECKIN = 21
@@ -61,6 +62,7 @@ class Purpose(IntEnum):
     REVIEW = 28
     JOIN = 29
     INFLUENCERS = 30
+    FORGET = 31
 
 
 def mix(z: int) -> int:

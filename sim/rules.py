@@ -30,9 +30,9 @@ def ad_pull(exposures: int, effect: float, brand_trust: float, response: float) 
     return 1.0 - miss
 
 
-def reach_chance(reach: float, targeting: float, fit: float) -> float:
-    """Chance of being reached; targeting shifts reach to good fits, same mean."""
-    return min(1.0, reach * (1.0 - targeting + 2.0 * targeting * fit))
+def reach_chance(reach: float, targeting: float, interest: float, mean_interest: float) -> float:
+    """Chance of being reached; targeting shifts reach to the interested, same mean."""
+    return min(1.0, reach * (1.0 - targeting + targeting * interest / mean_interest))
 
 
 def fatigue_after(fatigue: float, decay: float, exposures: int) -> float:
@@ -50,6 +50,11 @@ def trust_after_exposure(brand_trust: float, fatigue: float, threshold: float,
     return trust
 
 
+def advocacy(satisfaction: float, brand_trust: float) -> float:
+    """Likelihood to recommend (the NPS question): satisfaction and trust together."""
+    return 0.5 * (satisfaction + brand_trust)
+
+
 def clip01(x: float) -> float:
     return min(1.0, max(0.0, x))
 
@@ -57,6 +62,13 @@ def clip01(x: float) -> float:
 def price_cut(discount: float, member_cut: float, group_cut: float) -> float:
     """The best offer a consumer is entitled to this week (offers do not stack)."""
     return max(discount, max(member_cut, group_cut))
+
+
+def reference_price(elasticity: float, sensitivity: float, first_cut: float,
+                    cut: float) -> float:
+    """Repeat-purchase factor of a customer won with a bigger discount than today's:
+    the lost discount weighs like a price rise (a deal seeker's reference price)."""
+    return max(0.0, 1.0 - elasticity * sensitivity * max(0.0, first_cut - cut))
 
 
 def experience(quality: float, fit_penalty: float, noise: float, fit: float,

@@ -242,17 +242,25 @@ class ConsumersConfig(Section):
     trust_spread: float = Field(
         0.3, ge=0, le=0.6, description="Width of the uniform spread of both trusts around means.")
     appetite_sigma: float = Field(
-        1.0, ge=0, le=3,
+        0.8, ge=0, le=3,
         description="Log-normal sigma of basket size (sets how much the top 1% spend).")
     review_readers: float = Field(
         0.51, ge=0, le=1, description="Share of consumers who read reviews (social shoppers).")
+    interest_power: float = Field(
+        2.0, gt=0, le=10,
+        description="Interest in the category is U**power: most consumers care little.")
+    forget: float = Field(
+        0.1, ge=0, le=1,
+        description="Weekly chance an aware or considering consumer who does not move on "
+        "slips back a stage (attention fades without reminders).")
     discovery: float = Field(
         0.002, ge=0, le=1, description="Weekly chance of becoming aware on one's own (organic).")
     consider_rate: float = Field(
         0.15, ge=0, le=1,
-        description="Weekly chance an aware consumer considers, at brand trust 1.")
+        description="Weekly chance an aware consumer considers, at brand trust and interest 1.")
     buy_rate: float = Field(
-        0.15, ge=0, le=1, description="Weekly chance a considering consumer buys, at trust 1.")
+        0.15, ge=0, le=1,
+        description="Weekly chance a considering consumer buys, at brand trust and interest 1.")
     repeat_rate: float = Field(
         0.3, ge=0, le=1,
         description="Weekly chance a customer buys again, at satisfaction and brand trust 1.")
@@ -292,9 +300,11 @@ class WomConfig(Section):
         1.0, ge=0, le=10,
         description="Extra talk chance per unit of (referral reward / price).")
     promoter_above: float = Field(
-        0.8, ge=0, le=1, description="Satisfaction of promoters (NPS 9-10) and advocates.")
+        0.8, ge=0, le=1,
+        description="Advocacy (mean of satisfaction and brand trust) of promoters (NPS 9-10) "
+        "and advocates.")
     detractor_below: float = Field(
-        0.6, ge=0, le=1, description="Satisfaction of detractors (NPS 0-6).")
+        0.6, ge=0, le=1, description="Advocacy of detractors (NPS 0-6).")
 
 
 class BudgetConfig(Section):
@@ -306,6 +316,11 @@ class BudgetConfig(Section):
         "while money remains (fixed costs first, then variable costs).")
     clv_discount: float = Field(
         0.10, ge=0, le=1, description="Yearly discount rate of customer lifetime value.")
+    clv_weeks: int = Field(
+        52, ge=1,
+        description="Lifetime value counts the margin of a customer's first clv_weeks weeks, "
+        "discounted to the week of acquisition; it is reported for customers acquired at "
+        "least that long ago, so channels and strategies compare on equal windows.")
 
 
 class AdsConfig(Section):
@@ -321,7 +336,7 @@ class AdsConfig(Section):
         description="Chance one exposure moves a consumer a stage, at brand trust 1, no fatigue.")
     targeting: float = Field(
         0.0, ge=0, le=1,
-        description="0: reach is random; 1: reach concentrates on well-fitting consumers "
+        description="0: reach is random; 1: reach concentrates on interested consumers "
         "(same expected number reached).")
     weeks: int = Field(0, ge=0, description="Campaign length in weeks from the start (0: all).")
 
@@ -330,13 +345,13 @@ class FatigueConfig(Section):
     """Over-exposure (commerce model)."""
 
     decay: float = Field(
-        0.6, ge=0, le=1, description="Share of last week's fatigue that remains.")
+        0.5, ge=0, le=1, description="Share of last week's fatigue that remains.")
     half_response: float = Field(
         3.0, gt=0, description="Fatigue at which the response to an exposure halves.")
     threshold: float = Field(
-        4.0, ge=0, description="Fatigue above which brand trust erodes.")
+        5.0, ge=0, description="Fatigue above which brand trust erodes.")
     erosion: float = Field(
-        0.02, ge=0, le=1, description="Brand trust lost per week per unit of fatigue above it.")
+        0.01, ge=0, le=1, description="Brand trust lost per week per unit of fatigue above it.")
 
 
 class PromotionsConfig(Section):
@@ -346,8 +361,10 @@ class PromotionsConfig(Section):
         0.0, ge=0, le=1, description="Price cut on every purchase while promotions run.")
     weeks: int = Field(0, ge=0, description="Promotion length in weeks from the start (0: all).")
     price_elasticity: float = Field(
-        2.0, ge=0, le=20,
-        description="Purchase chance multiplier 1 + elasticity * discount * price sensitivity.")
+        3.5, ge=0, le=20,
+        description="Purchase chance multiplier 1 + elasticity * discount * price sensitivity "
+        "(promotional elasticity about 3.6: Bijmolt et al. 2005); a customer won with a "
+        "discount buys again with 1 - elasticity * sensitivity * (lost discount).")
     referral_reward: float = Field(
         0.0, ge=0, description="Reward paid to the referrer per peer-acquired customer.")
     exclusive_discount: float = Field(
@@ -373,10 +390,10 @@ class CommunityConfig(Section):
     upkeep: float = Field(300.0, ge=0, description="Fixed weekly cost of running it.")
     member_cost: float = Field(0.05, ge=0, description="Weekly cost per member.")
     join_rate: float = Field(
-        0.05, ge=0, le=1,
+        0.1, ge=0, le=1,
         description="Weekly chance an aware consumer joins, times fit and brand trust.")
     dialogue: float = Field(
-        0.03, ge=0, le=1,
+        0.05, ge=0, le=1,
         description="Weekly brand-trust gain of members, as a share of the gap to 1.")
     content: float = Field(
         0.1, ge=0, le=1,
