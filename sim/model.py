@@ -211,11 +211,11 @@ class WomModel(mesa.Model):
             self.talk, self.bought_last, self.event)
         kernels.commerce_step(
             t, self.streams, self.params, net.indptr, net.indices, net.weights,
-            tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.basket_cents, tr.cogs_cents,
-            tr.reads_reviews, self.stage, self.brand_trust, self.fatigue, self.satisfaction,
-            self.purchases, self.spend, self.clv, self.channel, self.touch, self.member,
-            self.adopted_step, self.last_step, self.first_cut, self.influencer, self.talk, self.bought_last,
-            self.event, self.paid_discount, self.rating, plan.ads, plan.promotions,
+            tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.basket_cents,
+            tr.cogs_cents, tr.reads_reviews, self.stage, self.brand_trust, self.fatigue,
+            self.satisfaction, self.purchases, self.spend, self.clv, self.channel, self.touch,
+            self.member, self.adopted_step, self.last_step, self.first_cut, self.influencer,
+            self.talk, self.bought_last, self.event, self.paid_discount, self.rating, plan.ads, plan.promotions,
             plan.community, plan.influencers, boost, content, self.present_values)
         self._record_commerce()
 
