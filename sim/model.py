@@ -215,8 +215,9 @@ class WomModel(mesa.Model):
             tr.cogs_cents, tr.reads_reviews, self.stage, self.brand_trust, self.fatigue,
             self.satisfaction, self.purchases, self.spend, self.clv, self.channel, self.touch,
             self.member, self.adopted_step, self.last_step, self.first_cut, self.influencer,
-            self.talk, self.bought_last, self.event, self.paid_discount, self.rating, plan.ads, plan.promotions,
-            plan.community, plan.influencers, boost, content, self.present_values)
+            self.talk, self.bought_last, self.event, self.paid_discount, self.rating, plan.ads,
+            plan.promotions, plan.community, plan.influencers, boost, content,
+            self.present_values)
         self._record_commerce()
 
     def _thresholds(self) -> np.ndarray:
