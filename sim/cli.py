@@ -7,13 +7,19 @@ and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from . import kernels
 from .errors import WomError
 from .experiment import run, summarize_adoption, write_table
+from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
 from .scenario import load_scenario, parameter_table
 
 
@@ -31,16 +37,45 @@ def _positive(text: str) -> int:
     return value
 
 
-def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="scenario TOML file")
-    parser.add_argument("--seed", type=_nonnegative, help="run seed (default: run.seed)")
-    parser.add_argument("--steps", type=_nonnegative, help="steps (default: run.steps)")
+class _AtLeastTwo(argparse.Action):
+    """A positional list that needs two or more values (argparse error, exit 2, if not)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if len(values) < 2:
+            raise argparse.ArgumentError(
+                self, f"expected at least 2 scenario files, found {len(values)}")
+        setattr(namespace, self.dest, values)
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
+    """Scenario file(s), seed, steps, replications and --set; ``several``: 2 or more files."""
+    if several:
+        parser.add_argument("scenarios", nargs="+", action=_AtLeastTwo, metavar="scenario",
+                            help="scenario TOML files (two or more; the first is the "
+                                 "baseline of the differences)")
+        first = "the first scenario's "
+    else:
+        parser.add_argument("scenario", help="scenario TOML file")
+        first = ""
+    parser.add_argument("--seed", type=_nonnegative, help=f"run seed (default: {first}run.seed)")
+    parser.add_argument("--steps", type=_nonnegative, help=f"steps (default: {first}run.steps)")
     parser.add_argument("--replications", type=_positive,
-                        help="replications (default: run.replications)")
+                        help=f"replications (default: {first}run.replications)")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY=VALUE",
                         help="override a scenario key; VALUE is a TOML literal "
-                             "(e.g. --set seeding.nodes=[0,5]); repeatable")
+                             "(e.g. --set seeding.nodes=[0,5]); repeatable"
+                             + ("; applies to every scenario" if several else ""))
+
+
+def _add_engine_options(parser: argparse.ArgumentParser, out: str) -> None:
+    """--engine, --threads, --out and --quiet."""
+    parser.add_argument("--engine", choices=("fast", "reference"), default="fast",
+                        help="fast (numba, default) or reference (one Mesa agent per consumer)")
+    parser.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
+    parser.add_argument("--out", help=f"write {out} to FILE.parquet or FILE.csv")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,11 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_run = sub.add_parser("run", help="run a scenario and print a summary")
     _add_run_options(p_run)
-    p_run.add_argument("--engine", choices=("fast", "reference"), default="fast",
-                       help="fast (numba, default) or reference (one Mesa agent per consumer)")
-    p_run.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
-    p_run.add_argument("--out", help="write the tidy table to FILE.parquet or FILE.csv")
-    p_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_engine_options(p_run, "the tidy table")
+
+    p_compare = sub.add_parser(
+        "compare", help="run scenarios on common random numbers and compare their KPIs",
+        description="Run every scenario with the same seed, steps and replications "
+                    "(paired replications) and print each KPI's mean with its 95%% CI, the "
+                    "paired difference to the first scenario and the winner.")
+    _add_run_options(p_compare, several=True)
+    _add_engine_options(p_compare, "the combined tidy table (with a scenario column)")
 
     sub.add_parser("keys", help="list every scenario key with its default and meaning")
 
@@ -96,9 +135,142 @@ def cmd_run(args: argparse.Namespace) -> int:
     if s["peak_step"] is not None:
         print(f"peak          {s['peak_new_adopters']:,.1f} new adopters per step "
               f"at step {s['peak_step']}")
+    if is_commerce(frame):
+        _print_key_kpis(summarize(frame), s["replications"])
     print(f"time          {elapsed:.2f} s")
     if args.out:
         print(f"wrote         {write_table(frame, args.out)}")
+    return 0
+
+
+def _decimals(values: Sequence[float]) -> int:
+    """Decimals that show about four significant digits of the largest of ``values``."""
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if top >= 1000:
+        return 0
+    if top >= 10:
+        return 1
+    if top >= 1:
+        return 2
+    return 3
+
+
+def _number(value: float, decimals: int, sign: bool = False) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:{'+' if sign else ''},.{decimals}f}"
+
+
+def _estimate(mean: float, low: float, high: float, count: int, total: int, decimals: int,
+              sign: bool = False) -> str:
+    """``mean [low, high]``; ``(n=k)`` when only k of the replications have a value."""
+    if not math.isfinite(mean):
+        return "n/a"
+    text = _number(mean, decimals, sign)
+    if math.isfinite(low) and math.isfinite(high):
+        text += f" [{_number(low, decimals, sign)}, {_number(high, decimals, sign)}]"
+    if count < total:
+        text += f" (n={count})"
+    return text
+
+
+def _print_key_kpis(summary: pd.DataFrame, replications: int) -> None:
+    """The main commerce KPIs of ``wom run``: mean [95% CI] per line."""
+    rows = summary.set_index("kpi")
+    print(f"KPIs          mean [95% CI] over {replications} replication"
+          f"{'s' if replications != 1 else ''}")
+    for kpi in KEY_KPIS:
+        if kpi not in rows.index:
+            continue
+        r = rows.loc[kpi]
+        d = _decimals([r["mean"], r["ci_low"], r["ci_high"]])
+        cell = _estimate(r["mean"], r["ci_low"], r["ci_high"], int(r["replications"]),
+                         replications, d)
+        print(f"  {kpi:<24}{cell}")
+
+
+def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
+    """The KPI table of :func:`sim.metrics.compare` as aligned text.
+
+    One line per KPI (KPIs without any value in any scenario are left out): per
+    scenario ``mean [low, high]``, per later scenario the paired difference to the first
+    (``*`` when its 95% CI excludes 0) and the winner.
+    """
+    labels = list(dict.fromkeys(kpis["scenario"]))
+    first = labels[0]
+    diff_head = {label: ("diff vs " + first if len(labels) == 2
+                         else f"{label} diff vs {first}") for label in labels[1:]}
+    header = ["kpi", *labels, *diff_head.values(), "winner"]
+    lines = [header]
+    omitted = 0
+    for kpi, block in kpis.groupby("kpi", sort=False):
+        block = block.set_index("scenario")
+        if not block["mean"].map(math.isfinite).any():
+            omitted += 1
+            continue
+        d = _decimals(block[["mean", "ci_low", "ci_high"]].to_numpy(float).ravel())
+        cells = [str(kpi)]
+        for label in labels:
+            r = block.loc[label]
+            cells.append(_estimate(r["mean"], r["ci_low"], r["ci_high"],
+                                   int(r["replications"]), replications, d))
+        for label in labels[1:]:
+            r = block.loc[label]
+            text = _estimate(r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"],
+                             int(r["diff_replications"]), replications, d, sign=True)
+            significant = r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0
+            cells.append(text + (" *" if significant else "  "))
+        cells.append(str(block["winner"].iloc[0]) or "-")
+        lines.append(cells)
+    widths = [max(len(row[k]) for row in lines) for k in range(len(header))]
+    text = []
+    for row in lines:
+        cells = [row[0].ljust(widths[0]),
+                 *(cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:-1],
+                                                            strict=True)),
+                 row[-1]]
+        text.append("  ".join(cells).rstrip())
+    text.insert(1, "-" * len(text[0]))
+    lower = ", ".join(sorted(LOWER_IS_BETTER))
+    none = ", ".join(sorted(NO_WINNER))
+    text.append("")
+    text.append(f"mean [95% CI] over {replications} paired replications (same seed); "
+                "(n=k): only k had a value")
+    text.append("diff: paired difference to the first scenario; * its 95% CI excludes 0")
+    text.append(f"winner: best mean, higher is better except {lower} (lower is better); "
+                f"none for {none}")
+    if omitted:
+        text.append(f"({omitted} KPI{'s' if omitted != 1 else ''} without any value "
+                    "left out)")
+    return "\n".join(text)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
+    labels = [sc.name or Path(path).stem for sc, path in zip(scenarios, args.scenarios,
+                                                             strict=True)]
+    if args.engine == "fast":
+        _warn_compile()
+    started = time.perf_counter()
+    combined, kpis = compare(scenarios, seed=args.seed, steps=args.steps,
+                             replications=args.replications, engine=args.engine,
+                             threads=args.threads, labels=labels,
+                             progress=not args.quiet and sys.stderr.isatty())
+    elapsed = time.perf_counter() - started
+    meta = combined.attrs
+    runs = meta["scenarios"]
+    replications = int(combined["replication"].nunique())
+    steps = int(combined["step"].max())
+    print("scenarios     " + ", ".join(f"{r['label']} (hash {r['scenario_hash']})"
+                                       for r in runs))
+    print(f"run           seed {meta['seed']}   replications {replications}   steps {steps}   "
+          f"engine {args.engine}   wom-sim {meta['wom_sim_version']}")
+    print()
+    print(kpi_table_text(kpis, replications))
+    print()
+    print(f"time          {elapsed:.2f} s")
+    if args.out:
+        print(f"wrote         {write_table(combined, args.out)}")
     return 0
 
 
@@ -122,7 +294,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "keys": cmd_keys, "bench": cmd_bench}
+COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

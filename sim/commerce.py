@@ -89,6 +89,7 @@ class Params(NamedTuple):
     half_response: float
     fatigue_threshold: float
     erosion: float
+    recovery: float
     discovery: float
     forget: float
     mean_interest: float
@@ -130,7 +131,7 @@ def params_of(sc: Scenario) -> Params:
         checkin_rate=p.checkin_rate,
         reach=a.reach, frequency=a.frequency, ad_effect=a.effect, targeting=a.targeting,
         decay=f.decay, half_response=f.half_response, fatigue_threshold=f.threshold,
-        erosion=f.erosion, discovery=c.discovery,
+        erosion=f.erosion, recovery=f.recovery, discovery=c.discovery,
         forget=c.forget, mean_interest=1.0 / (1.0 + c.interest_power),
         consider_rate=c.consider_rate,
         buy_rate=c.buy_rate, repeat_rate=c.repeat_rate, churn_rate=c.churn_rate,

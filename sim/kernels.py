@@ -299,7 +299,7 @@ def commerce_talk(step, streams, prm, stage, satisfaction, brand_trust, last_ste
 
 @njit(cache=True, parallel=True)
 def commerce_step(step, streams, prm, indptr, indices, weights,
-                  fit, interest, price_sensitivity, peer_trust, basket, cogs, reads,
+                  fit, interest, price_sensitivity, peer_trust, trust0, basket, cogs, reads,
                   stage, brand_trust, fatigue, satisfaction, purchases, spend, clv,
                   channel, touch, member, first_step, last_step, first_cut, influencer,
                   talk, bought_last, event, paid_discount, rating,
@@ -368,7 +368,8 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
             ad_exposures = prm.frequency
         fat = fatigue_after(fatigue[r, i], prm.decay, ad_exposures + sponsored)
         ad = ad_pull(ad_exposures, prm.ad_effect, bt, response(fat, prm.half_response))
-        new_bt = trust_after_exposure(bt, fat, prm.fatigue_threshold, prm.erosion,
+        new_bt = trust_after_exposure(bt, trust0[r, i], fat, prm.fatigue_threshold,
+                                      prm.erosion, prm.recovery,
                                       prm.dialogue if in_community else 0.0)
         heard_negative = negative > 0.0 and draw(pre_negative[r], i) < negative
         if heard_negative:

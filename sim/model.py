@@ -66,7 +66,11 @@ def influencer_nodes(network: Network, scenario: Scenario, stream: int) -> np.nd
     if inf.count == 0:
         return np.zeros(0, dtype=np.int64)
     own = mix(stream ^ int(Purpose.INFLUENCERS))
-    return np.sort(influence_ranking(network, inf.strategy, inf.count, own)[: inf.count])
+    s = scenario.seeding
+    ranking = influence_ranking(network, inf.strategy, inf.count, own,
+                                probability=s.celf_probability, worlds=s.celf_worlds,
+                                candidates=s.celf_candidates)
+    return np.sort(ranking)
 
 
 def seed_satisfaction(scenario: Scenario, fit: float) -> float:
@@ -211,7 +215,8 @@ class WomModel(mesa.Model):
             self.talk, self.bought_last, self.event)
         kernels.commerce_step(
             t, self.streams, self.params, net.indptr, net.indices, net.weights,
-            tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.basket_cents,
+            tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.brand_trust,
+            tr.basket_cents,
             tr.cogs_cents, tr.reads_reviews, self.stage, self.brand_trust, self.fatigue,
             self.satisfaction, self.purchases, self.spend, self.clv, self.channel, self.touch,
             self.member, self.adopted_step, self.last_step, self.first_cut, self.influencer,

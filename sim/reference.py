@@ -270,6 +270,7 @@ class Shopper(mesa.Agent):
         self.price_sensitivity = traits["price_sensitivity"]
         self.peer_trust = traits["peer_trust"]
         self.brand_trust = traits["brand_trust"]
+        self.baseline_trust = traits["brand_trust"]
         self.basket = int(traits["basket_cents"])
         self.cogs = int(traits["cogs_cents"])
         self.reads_reviews = bool(traits["reads_reviews"])
@@ -377,7 +378,8 @@ class Shopper(mesa.Agent):
         fatigue = rules.fatigue_after(self.fatigue, prm.decay, ad_exposures + sponsored)
         ad = rules.ad_pull(ad_exposures, prm.ad_effect, bt,
                            rules.response(fatigue, prm.half_response))
-        new_bt = rules.trust_after_exposure(bt, fatigue, prm.fatigue_threshold, prm.erosion,
+        new_bt = rules.trust_after_exposure(bt, self.baseline_trust, fatigue,
+                                            prm.fatigue_threshold, prm.erosion, prm.recovery,
                                             prm.dialogue if in_community else 0.0)
         heard_negative = negative > 0.0 and self.draw(Purpose.NEGATIVE) < negative
         if heard_negative:

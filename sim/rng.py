@@ -40,6 +40,8 @@ class Purpose(IntEnum):
     SEEDING = 1
     THRESHOLD = 2
     ADOPT = 3
+    CELF = 4
+    COMMUNITY = 5
     # commerce model: consumer traits (drawn at step 0) ...
     TIES = 10
     FIT = 11

@@ -40,12 +40,21 @@ def fatigue_after(fatigue: float, decay: float, exposures: int) -> float:
     return fatigue * decay + exposures
 
 
-def trust_after_exposure(brand_trust: float, fatigue: float, threshold: float,
-                         erosion: float, dialogue: float) -> float:
-    """Brand trust after fatigue erosion (over the threshold) and community dialogue."""
+def trust_after_exposure(brand_trust: float, baseline: float, fatigue: float,
+                         threshold: float, erosion: float, recovery: float,
+                         dialogue: float) -> float:
+    """Brand trust after a week of exposure and dialogue.
+
+    Fatigue over the threshold erodes a share ``erosion * (fatigue - threshold)`` of the
+    trust (capped at all of it); trust below the consumer's baseline heals a share
+    ``recovery`` of the gap; community dialogue closes a share ``dialogue`` of the gap
+    to full trust.
+    """
     trust = brand_trust
     if fatigue > threshold:
-        trust -= erosion * (fatigue - threshold)
+        trust -= min(1.0, erosion * (fatigue - threshold)) * brand_trust
+    if brand_trust < baseline:
+        trust += recovery * (baseline - brand_trust)
     trust += dialogue * (1.0 - brand_trust)
     return trust
 

@@ -41,7 +41,8 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-SeedStrategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community", "nodes"]
+InfluenceStrategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community"]
+SeedStrategy = InfluenceStrategy | Literal["nodes"]
 
 
 class PopulationConfig(Section):
@@ -192,6 +193,16 @@ class SeedingConfig(Section):
         default_factory=list,
         description="Seed node ids for strategy 'nodes' (ids as in the edge-list file).",
     )
+    celf_probability: float = Field(
+        0.05, ge=0, le=1,
+        description="celf: chance a weight-1 edge is live in the sampled cascade worlds "
+        "(set it to diffusion.p for independent-cascade scenarios). Also used for "
+        "influencers.strategy = 'celf'.")
+    celf_worlds: int = Field(
+        200, ge=1, description="celf: live-edge worlds sampled to estimate spread.")
+    celf_candidates: int = Field(
+        500, ge=1,
+        description="celf: only this many highest out-degree consumers are candidates.")
 
     @model_validator(mode="after")
     def _nodes_needed(self) -> SeedingConfig:
@@ -351,7 +362,11 @@ class FatigueConfig(Section):
     threshold: float = Field(
         5.0, ge=0, description="Fatigue above which brand trust erodes.")
     erosion: float = Field(
-        0.01, ge=0, le=1, description="Brand trust lost per week per unit of fatigue above it.")
+        0.01, ge=0, le=1,
+        description="Share of brand trust lost per week per unit of fatigue above it.")
+    recovery: float = Field(
+        0.05, ge=0, le=1,
+        description="Share of the gap to a consumer's baseline trust that heals each week.")
 
 
 class PromotionsConfig(Section):
@@ -404,8 +419,10 @@ class CommunityConfig(Section):
 class InfluencersConfig(Section):
     """Paid influencers (commerce model)."""
 
-    strategy: SeedStrategy = Field(
-        "degree", description="How influencers are chosen (same strategies as seeding).")
+    strategy: InfluenceStrategy = Field(
+        "degree",
+        description="How influencers are chosen: random, degree, pagerank, kcore, celf "
+        "(with seeding.celf_*) or community.")
     count: int = Field(0, ge=0, description="Influencers under contract.")
     fee: float = Field(200.0, ge=0, description="Weekly fee per influencer.")
     authenticity: float = Field(

@@ -102,8 +102,8 @@ _PAGERANK_TIE = 1e-9
 
 # Purposes of the numpy generators (sim.rng.Purpose gains these members; the fallbacks
 # keep the numbers fixed until it does).
-_PURPOSE_CELF = int(getattr(Purpose, "CELF", 4))
-_PURPOSE_COMMUNITY = int(getattr(Purpose, "COMMUNITY", 5))
+_PURPOSE_CELF = int(Purpose.CELF)
+_PURPOSE_COMMUNITY = int(Purpose.COMMUNITY)
 
 _I64 = np.int64
 _EMPTY = np.empty(0, dtype=_I64)
@@ -163,13 +163,9 @@ def choose_seeds(network: Network, seeding: SeedingConfig, stream: int) -> np.nd
     if strategy != "random" and network.mixed:
         raise ScenarioError(f"seeding.strategy: {strategy!r} needs a network; network.kind "
                             f"'mixed' has no edges (use 'random' or 'nodes')")
-    options: dict[str, float | int] = {}
-    if strategy == "celf":
-        options = {name: getattr(seeding, f"celf_{name}", default)
-                   for name, default in CELF_DEFAULTS.items()}
-        _check_celf(options["probability"], options["worlds"], options["candidates"],
-                    prefix="seeding.celf_")
-    ranking = influence_ranking(network, strategy, seeding.count, stream, **options)
+    ranking = influence_ranking(network, strategy, seeding.count, stream,
+                                probability=seeding.celf_probability,
+                                worlds=seeding.celf_worlds, candidates=seeding.celf_candidates)
     return np.sort(ranking).astype(np.int64)
 
 

@@ -1,0 +1,157 @@
+"""The commerce model: both engines agree, money and people add up, facts emerge."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from sim import ScenarioError, load_scenario, run
+from sim.commerce import CHANNEL_NAMES, review_boost, top_share_ratio
+from sim.validate import run_checks
+
+from .conftest import NETWORKS, SCENARIOS, make_scenario
+
+COMMERCE = ["push", "engagement", "altimeter_stage1", "altimeter_stage2", "altimeter_stage3",
+            "altimeter_stage4", "influencer_seeding", "over_promotion", "group_buy"]
+SMALL = ["population.size=500", "run.steps=40", "run.replications=2"]
+
+
+@pytest.mark.parametrize("name", COMMERCE)
+def test_fast_equals_reference_on_every_shipped_scenario(name):
+    sc = load_scenario(SCENARIOS / f"{name}.toml", SMALL)
+    fast = run(sc, seed=3)
+    assert_frame_equal(fast, run(sc, seed=3, engine="reference"))
+    assert fast["adopted"].iloc[-1] > 0
+
+
+@pytest.mark.parametrize("network", [
+    {"kind": "file", "path": str(NETWORKS / "email-Eu-core.txt.gz"), "directed": True},
+    {"kind": "watts_strogatz", "k": 6, "rewire": 0.1, "weak_share": 0.7},
+    {"kind": "stochastic_block", "blocks": 4, "p_in": 0.05, "p_out": 0.002},
+])
+def test_fast_equals_reference_on_other_networks(network):
+    sc = make_scenario(
+        population={"size": None if network["kind"] == "file" else 400},
+        network=network, diffusion={"model": "commerce"}, run={"steps": 30, "replications": 2},
+        ads={"reach": 0.3, "frequency": 2}, community={"enabled": True},
+        influencers={"strategy": "pagerank", "count": 3},
+        promotions={"discount": 0.1, "referral_reward": 5, "checkin_reward": 1,
+                    "vip_purchases": 2, "group_size": 1},
+        seeding={"strategy": "degree", "count": 5})
+    fast = run(sc, seed=8)
+    assert_frame_equal(fast, run(sc, seed=8, engine="reference"))
+    assert fast["referrals"].sum() > 0 and fast["checkins"].sum() > 0
+
+
+def test_signed_network_distrust_flips_messages(tmp_path):
+    """A recommendation from a distrusted tie (negative weight) works as a complaint."""
+    def scenario(sign: int):
+        edges = tmp_path / f"signed{sign}.csv"
+        rows = ["source,target,weight"]
+        rows += [f"{i},{(i + k) % 300},{sign}" for i in range(300) for k in (1, 2, 3, 5)]
+        edges.write_text("\n".join(rows) + "\n")
+        return make_scenario(
+            population={"size": None}, diffusion={"model": "commerce"},
+            network={"kind": "file", "path": str(edges)}, seeding={"count": 60},
+            product={"quality": 1.0, "fit_penalty": 0.0, "satisfaction_noise": 0.0},
+            wom={"beta": 0.6, "talk_rate": 0.8}, run={"steps": 20, "replications": 4})
+    trusted, distrusted = scenario(1), scenario(-1)
+    plus, minus = run(trusted, seed=2), run(distrusted, seed=2)
+    assert_frame_equal(minus, run(distrusted, seed=2, engine="reference"))
+    last = minus["step"] == 20
+    assert (minus.loc[last, "adopted"].to_numpy() < plus.loc[last, "adopted"].to_numpy()).all()
+    assert (minus.loc[last, "brand_trust"].to_numpy()
+            < plus.loc[last, "brand_trust"].to_numpy()).all()
+
+
+settings_small = settings(max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings_small
+@given(size=st.integers(20, 120), seed=st.integers(0, 2**31),
+       beta=st.floats(0, 1), reach=st.floats(0, 1), frequency=st.integers(0, 6),
+       discount=st.floats(0, 0.5), reward=st.floats(0, 20), budget=st.floats(0, 5000),
+       community=st.booleans(), influencers=st.integers(0, 3), group=st.integers(0, 3))
+def test_people_and_money_add_up(size, seed, beta, reach, frequency, discount, reward,
+                                 budget, community, influencers, group):
+    sc = make_scenario(
+        population={"size": size}, network={"kind": "erdos_renyi", "mean_degree": 4},
+        diffusion={"model": "commerce"}, wom={"beta": beta}, budget={"total": budget},
+        ads={"reach": reach, "frequency": frequency},
+        promotions={"discount": discount, "referral_reward": reward, "group_size": group,
+                    "vip_purchases": 2},
+        community={"enabled": community}, influencers={"count": min(influencers, size)},
+        seeding={"count": 2}, run={"steps": 20, "replications": 2})
+    frame = run(sc, seed=seed)
+    stages = frame[["unaware", "aware", "considering", "customers", "lapsed"]].sum(axis=1)
+    assert (stages == size).all()
+    channels = frame[[f"customers_{c}" for c in CHANNEL_NAMES]].sum(axis=1)
+    assert (channels == frame["adopted"]).all()
+    for _, rep in frame.groupby("replication"):
+        assert np.all(np.diff(rep["adopted"]) >= 0)
+        assert np.allclose(rep["spend"], rep["cost"].cumsum())
+        # the budget is kept, except for one week of variable costs
+        assert rep["spend"].iloc[-1] <= budget + rep["cost"].max() + 1e-9
+    assert (frame["revenue"] >= 0).all() and (frame["cost"] >= 0).all()
+    assert (frame["profit"] <= frame["revenue"] - frame["cost"] + 1e-9).all()
+    assert frame["nps"].dropna().between(-100, 100).all()
+    assert frame["mean_rating"].dropna().between(1, 5).all()
+    assert frame["conversion_rate"].between(0, 1).all()
+    assert frame["brand_trust"].between(0, 1).all()
+    if size <= 50:
+        assert_frame_equal(frame, run(sc, seed=seed, engine="reference"))
+
+
+def test_no_marketing_costs_nothing():
+    sc = load_scenario(SCENARIOS / "market.toml", SMALL)
+    frame = run(sc)
+    assert (frame["cost"] == 0).all() and (frame["spend"] == 0).all()
+
+
+def test_review_social_proof_is_concave_and_prefers_imperfect_ratings():
+    sc = load_scenario(SCENARIOS / "market.toml")
+    lift = [1 + review_boost(sc, k, 4.4 * k) for k in range(0, 31)]
+    assert lift[0] == 1.0
+    assert lift[5] == pytest.approx(2.7, abs=0.05)  # about 2.7x at 5 reviews
+    gains = np.diff(lift)
+    assert np.all(gains > 0) and np.all(np.diff(gains) < 0)  # rising, concave
+    assert (lift[10] - 1) / (lift[30] - 1) > 0.95  # saturated after about 10
+    assert review_boost(sc, 50, 50 * 4.4) > review_boost(sc, 50, 50 * 5.0)
+    assert review_boost(sc, 50, 50 * 2.0) < 0  # poor ratings deter
+
+
+def test_top_share_ratio():
+    spend = np.array([0] * 50 + [10] * 99 + [1000])
+    assert top_share_ratio(spend) == pytest.approx(1000 / ((99 * 10 + 1000) / 100))
+    assert math.isnan(top_share_ratio(np.zeros(5, dtype=np.int64)))
+
+
+@pytest.mark.parametrize(("override", "expected"), [
+    ("budget.total=-1", "budget.total: Input should be greater than or equal to 0"),
+    ("ads.reach=1.5", "ads.reach: Input should be less than or equal to 1"),
+    ("promotions.discount=-0.1", "promotions.discount"),
+    ("influencers.strategy=nodes", "influencers.strategy"),
+    ("community.enabled=maybe", "community.enabled"),
+])
+def test_bad_commerce_values(override, expected):
+    with pytest.raises(ScenarioError, match=expected.replace(".", r"\.")):
+        load_scenario(SCENARIOS / "engagement.toml", [override])
+
+
+def test_too_many_influencers():
+    sc = load_scenario(SCENARIOS / "influencer_seeding.toml",
+                       ["population.size=50", "influencers.count=60"])
+    with pytest.raises(ScenarioError, match="influencers.count"):
+        run(sc)
+
+
+def test_calibration_facts_emerge():
+    """The default market reproduces every fact of docs/calibration.md (wom validate)."""
+    failed = [c for c in run_checks(replications=10, seed=1) if not c.ok]
+    assert not failed, failed
