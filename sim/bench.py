@@ -4,8 +4,10 @@
 network (m = 5) for each size, runs the network Bass preset and prints steps per
 second, directed edges scanned per second, the speed-up of two threads over one, and
 the ratio to the reference engine over the same first steps (both engines go through
-identical states for the same seed, so they do the same work). Ratios are the result;
-absolute times on a shared machine are noisy.
+identical states for the same seed, so they do the same work). It then times the full
+commerce step (scenarios/engagement.toml on the same network) and prints its cost per
+directed edge relative to the Bass step's. Ratios are the result; absolute times on a
+shared machine are noisy.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from .experiment import package_version, step_model
 from .market import build_network
 from .model import WomModel
 from .reference import ReferenceModel
-from .scenario import Scenario, scenario_from_dict
+from .scenario import Scenario, load_scenario, scenario_from_dict
+from .validate import SCENARIOS
 
 
 def bench_scenario(n: int) -> Scenario:
@@ -100,4 +103,21 @@ def main(sizes: list[int], *, steps: int = 20, reference_steps: int = 3,
     print(f"Medges/s: directed edges read per second on {threads} threads; '1 thread' the same "
           "on one; fast/ref: reference time over fast time for the same first "
           f"{reference_steps} steps.")
+    print("\ncommerce step (engagement.toml) on the same networks, per directed edge:")
+    print(f"{'consumers':>10} {'steps/s':>9} {'ns/edge':>9} {'bass ns/edge':>12} {'ratio':>7}")
+    for n, row in zip(sizes, rows, strict=True):
+        base = bench_scenario(n)
+        network = build_network(base)
+        commerce = load_scenario(SCENARIOS / "engagement.toml", [
+            f"population.size={n}", "network.m=5", "network.weak_share=0",
+            "network.seed=1", "run.seed=7"])
+        elapsed, _ = _time_fast(commerce, network, steps, threads)
+        per_edge = elapsed / (steps * network.n_edges) * 1e9
+        bass_per_edge = 1e3 / row["medges_per_s"]
+        row["commerce_ns_per_edge"] = per_edge
+        row["commerce_over_bass"] = per_edge / bass_per_edge
+        print(f"{n:>10,} {steps / elapsed:>9.1f} {per_edge:>9.2f} {bass_per_edge:>12.2f} "
+              f"{per_edge / bass_per_edge:>7.2f}")
+    print("ratio: time per directed edge of the commerce step over the Bass step's "
+          "(every consumer reads every tie each week in the commerce model).")
     return rows

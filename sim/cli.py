@@ -146,7 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _decimals(values: Sequence[float]) -> int:
     """Decimals that show about four significant digits of the largest of ``values``."""
     top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-    if top >= 1000:
+    if top >= 1000 or top == 0:
         return 0
     if top >= 10:
         return 1
@@ -186,7 +186,7 @@ def _print_key_kpis(summary: pd.DataFrame, replications: int) -> None:
         d = _decimals([r["mean"], r["ci_low"], r["ci_high"]])
         cell = _estimate(r["mean"], r["ci_low"], r["ci_high"], int(r["replications"]),
                          replications, d)
-        print(f"  {kpi:<24}{cell}")
+        print(f"  {kpi:<25}{cell}")
 
 
 def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
@@ -234,11 +234,11 @@ def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
     lower = ", ".join(sorted(LOWER_IS_BETTER))
     none = ", ".join(sorted(NO_WINNER))
     text.append("")
-    text.append(f"mean [95% CI] over {replications} paired replications (same seed); "
-                "(n=k): only k had a value")
-    text.append("diff: paired difference to the first scenario; * its 95% CI excludes 0")
-    text.append(f"winner: best mean, higher is better except {lower} (lower is better); "
-                f"none for {none}")
+    text.append(f"mean [95% CI] over {replications} paired replications (common random "
+                "numbers); (n=k): only k replications had a value")
+    text.append(f"diff: paired difference to {first}; * its 95% CI excludes 0")
+    text.append(f"winner: best mean; lower is better for {lower};")
+    text.append(f"        no winner for {none}")
     if omitted:
         text.append(f"({omitted} KPI{'s' if omitted != 1 else ''} without any value "
                     "left out)")

@@ -223,6 +223,9 @@ P_NEGATIVE, P_MOVE, P_BUY = int(Purpose.NEGATIVE), int(Purpose.MOVE), int(Purpos
 P_CHURN, P_SATISFACTION = int(Purpose.CHURN), int(Purpose.SATISFACTION)
 P_REVIEW, P_JOIN, P_FORGET = int(Purpose.REVIEW), int(Purpose.JOIN), int(Purpose.FORGET)
 
+# bits of the byte a consumer shows its listeners each week (see commerce_talk)
+TALK_MASK, INFLUENCER_BIT, BOUGHT_BIT = 3, 2, 3
+
 # event bits of a consumer's week
 EV_NEW, EV_REPEAT, EV_CHURNED, EV_REVIEWED = 1, 2, 4, 8
 EV_JOINED, EV_WON_BACK, EV_REFERRAL, EV_CHECKIN = 16, 32, 64, 128
@@ -260,10 +263,13 @@ def _prefixes(streams: np.ndarray, step: int, purpose: int) -> np.ndarray:
 
 @njit(cache=True, parallel=True)
 def commerce_talk(step, streams, prm, stage, satisfaction, brand_trust, last_step, incentive,
-                  promo_on, checkin_offered, talk, bought_last, event):
+                  promo_on, checkin_offered, influencer, signal, event):
     """Phase 1 of a week: who talks (and how), who checks in, who bought last week.
 
-    Twin of :meth:`sim.reference.Shopper.speak`; reads only the previous state.
+    Twin of :meth:`sim.reference.Shopper.speak`; reads only the previous state. What
+    listeners need to know of a consumer this week is packed in one byte,
+    ``signal = talk | influencer << 2 | bought_last_week << 3``, so the edge loop of
+    :func:`commerce_step` gathers a single byte per tie (and skips silent ties).
     """
     reps, n = stage.shape
     pre_talk = _prefixes(streams, step, P_TALK)
@@ -292,22 +298,22 @@ def commerce_talk(step, streams, prm, stage, satisfaction, brand_trust, last_ste
         elif s == LAPSED and sat < prm.dissatisfied_below:
             if draw(pre_talk[r], i) < prm.negative_talk:
                 said = NEGATIVE
-        talk[r, i] = said
+        bought = 1 if last_step[r, i] == step - 1 else 0
+        signal[r, i] = said | (influencer[r, i] << INFLUENCER_BIT) | (bought << BOUGHT_BIT)
         event[r, i] = ev
-        bought_last[r, i] = 1 if last_step[r, i] == step - 1 else 0
 
 
 @njit(cache=True, parallel=True)
 def commerce_step(step, streams, prm, indptr, indices, weights,
                   fit, interest, price_sensitivity, peer_trust, trust0, basket, cogs, reads,
                   stage, brand_trust, fatigue, satisfaction, purchases, spend, clv,
-                  channel, touch, member, first_step, last_step, first_cut, influencer,
-                  talk, bought_last, event, paid_discount, rating,
+                  channel, touch, member, first_step, last_step, first_cut,
+                  signal, event, paid_discount, rating,
                   ads_on, promo_on, community_on, sponsor_on, boost, content, present_values):
     """Phase 2 of a week: listen, get exposed, move through the funnel, buy, review, join.
 
     Twin of :meth:`sim.reference.Shopper.act`. Reads neighbours only through phase 1's
-    ``talk`` and ``bought_last``, and writes only the consumer's own entries.
+    ``signal``, and writes only the consumer's own entries.
     """
     reps, n = stage.shape
     pre_ad = _prefixes(streams, step, P_AD)
@@ -335,26 +341,29 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
         sponsored = 0
         friends_bought = 0
         for e in range(indptr[i], indptr[i + 1]):
-            j = indices[e]
+            sig = signal[r, indices[e]]
+            if sig == 0:
+                continue
             w = np.float64(weights[e])
-            said = talk[r, j]
+            said = sig & TALK_MASK
+            is_influencer = (sig >> INFLUENCER_BIT) & 1 == 1
             if said != SILENT:
                 x = prm.beta * abs(w) * trust
                 if (said == POSITIVE) == (w >= 0.0):
-                    if influencer[r, j] == 1:
+                    if is_influencer:
                         inf_stay *= 1.0 - x
                     else:
                         pos_stay *= 1.0 - x
                 else:
                     neg_stay *= 1.0 - min(1.0, prm.negativity * x)
-            if sponsor_on[r] and influencer[r, j] == 1:
+            if sponsor_on[r] and is_influencer:
                 sponsored += 1
                 x = prm.beta * prm.authenticity * abs(w) * trust
                 if w >= 0.0:
                     inf_stay *= 1.0 - x
                 else:
                     neg_stay *= 1.0 - min(1.0, prm.negativity * x)
-            if bought_last[r, j] == 1:
+            if (sig >> BOUGHT_BIT) & 1 == 1:
                 friends_bought += 1
         peer = 1.0 - pos_stay
         if in_community:
@@ -491,7 +500,7 @@ def commerce_step(step, streams, prm, indptr, indices, weights,
 
 @njit(cache=True, parallel=True)
 def commerce_totals(step, prm, stage, satisfaction, purchases, spend, clv, channel, member,
-                    first_step, brand_trust, fatigue, talk, event, paid_discount, rating,
+                    first_step, brand_trust, fatigue, signal, event, paid_discount, rating,
                     basket, cogs, promo_on):
     """Weekly totals per replication, summed in consumer order (exact for integers, and
     the same rounding as the reference engine's loop for the floating sums)."""
@@ -505,7 +514,7 @@ def commerce_totals(step, prm, stage, satisfaction, purchases, spend, clv, chann
             s = stage[r, i]
             t[s] += 1
             ev = event[r, i]
-            said = talk[r, i]
+            said = signal[r, i] & TALK_MASK
             if said == POSITIVE:
                 t[T_SHARES] += 1
             elif said == NEGATIVE:

@@ -166,8 +166,7 @@ class WomModel(mesa.Model):
         self.last_step = np.full(shape, -1, dtype=np.int32)
         self.first_cut = np.zeros(shape)
         self.influencer = np.zeros(shape, dtype=np.int8)
-        self.talk = np.zeros(shape, dtype=np.int8)
-        self.bought_last = np.zeros(shape, dtype=np.int8)
+        self.signal = np.zeros(shape, dtype=np.int8)
         self.event = np.zeros(shape, dtype=np.int16)
         self.paid_discount = np.zeros(shape, dtype=np.int64)
         self.rating = np.zeros(shape, dtype=np.int8)
@@ -192,7 +191,7 @@ class WomModel(mesa.Model):
         totals, floats = kernels.commerce_totals(
             self.time_step, p, self.stage, self.satisfaction, self.purchases, self.spend,
             self.clv, self.channel, self.member, self.adopted_step, self.brand_trust,
-            self.fatigue, self.talk, self.event,
+            self.fatigue, self.signal, self.event,
             self.paid_discount, self.rating, self.traits.basket_cents, self.traits.cogs_cents,
             self.brand.plan.promotions if self.brand.plan else np.zeros(reps, bool))
         cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(reps, np.int64)
@@ -212,15 +211,15 @@ class WomModel(mesa.Model):
             t, self.streams, self.params, self.stage, self.satisfaction, self.brand_trust,
             self.last_step,
             self.brand.incentive, plan.promotions, sc.promotions.checkin_reward > 0,
-            self.talk, self.bought_last, self.event)
+            self.influencer, self.signal, self.event)
         kernels.commerce_step(
             t, self.streams, self.params, net.indptr, net.indices, net.weights,
             tr.fit, tr.interest, tr.price_sensitivity, tr.peer_trust, tr.brand_trust,
             tr.basket_cents,
             tr.cogs_cents, tr.reads_reviews, self.stage, self.brand_trust, self.fatigue,
             self.satisfaction, self.purchases, self.spend, self.clv, self.channel, self.touch,
-            self.member, self.adopted_step, self.last_step, self.first_cut, self.influencer,
-            self.talk, self.bought_last, self.event, self.paid_discount, self.rating, plan.ads,
+            self.member, self.adopted_step, self.last_step, self.first_cut, self.signal,
+            self.event, self.paid_discount, self.rating, plan.ads,
             plan.promotions, plan.community, plan.influencers, boost, content,
             self.present_values)
         self._record_commerce()
