@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_compare = sub.add_parser(
         "compare", help="run scenarios on common random numbers and compare their KPIs",
         description="Run every scenario with the same seed, steps and replications "
-                    "(paired replications) and print each KPI's mean with its 95%% CI, the "
+                    "(paired replications) and print each KPI's mean with its 95% CI, the "
                     "paired difference to the first scenario and the winner.")
     _add_run_options(p_compare, several=True)
     _add_engine_options(p_compare, "the combined tidy table (with a scenario column)")
@@ -235,7 +235,7 @@ def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
     none = ", ".join(sorted(NO_WINNER))
     text.append("")
     text.append(f"mean [95% CI] over {replications} paired replications (common random "
-                "numbers); (n=k): only k replications had a value")
+                "numbers); (n=k): only k had a value")
     text.append(f"diff: paired difference to {first}; * its 95% CI excludes 0")
     text.append(f"winner: best mean; lower is better for {lower};")
     text.append(f"        no winner for {none}")
@@ -261,10 +261,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     runs = meta["scenarios"]
     replications = int(combined["replication"].nunique())
     steps = int(combined["step"].max())
+    consumers = "/".join(f"{n:,}" for n in combined["population"].unique())
     print("scenarios     " + ", ".join(f"{r['label']} (hash {r['scenario_hash']})"
                                        for r in runs))
-    print(f"run           seed {meta['seed']}   replications {replications}   steps {steps}   "
-          f"engine {args.engine}   wom-sim {meta['wom_sim_version']}")
+    print(f"run           consumers {consumers}   seed {meta['seed']}   replications "
+          f"{replications}   steps {steps}   engine {args.engine}   "
+          f"wom-sim {meta['wom_sim_version']}")
     print()
     print(kpi_table_text(kpis, replications))
     print()

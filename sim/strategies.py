@@ -76,7 +76,6 @@ from .rng import MASK64, Purpose, prefix, uniform_array
 from .scenario import SeedingConfig
 
 __all__ = [
-    "CELF_DEFAULTS",
     "RANKING_STRATEGIES",
     "Strategy",
     "celf_greedy",
@@ -96,7 +95,11 @@ RANKING_STRATEGIES: tuple[str, ...] = get_args(Strategy)
 CommunityMethod = Literal["auto", "blocks", "louvain"]
 
 #: Defaults of the CELF options (scenario keys ``seeding.celf_<name>``).
-CELF_DEFAULTS: dict[str, float | int] = {"probability": 0.05, "worlds": 200, "candidates": 500}
+# CELF defaults come from the scenario schema, the one place parameters are declared.
+_CELF = SeedingConfig.model_fields
+CELF_PROBABILITY: float = _CELF["celf_probability"].default
+CELF_WORLDS: int = _CELF["celf_worlds"].default
+CELF_CANDIDATES: int = _CELF["celf_candidates"].default
 #: Scores closer than this (relative to the mean score 1/n) are PageRank ties.
 _PAGERANK_TIE = 1e-9
 
@@ -128,8 +131,7 @@ def choose_seeds(network: Network, seeding: SeedingConfig, stream: int) -> np.nd
     the network was loaded.
 
     The CELF options are read from ``seeding.celf_probability``, ``seeding.celf_worlds``
-    and ``seeding.celf_candidates`` (defaults :data:`CELF_DEFAULTS` when the scenario
-    has no such keys).
+    and ``seeding.celf_candidates``.
 
     Parameters
     ----------
@@ -175,9 +177,9 @@ def influence_ranking(
     count: int,
     stream: int,
     *,
-    probability: float = 0.05,
-    worlds: int = 200,
-    candidates: int = 500,
+    probability: float = CELF_PROBABILITY,
+    worlds: int = CELF_WORLDS,
+    candidates: int = CELF_CANDIDATES,
     community_method: CommunityMethod = "auto",
 ) -> NDArray[np.int64]:
     """The ``count`` most influential nodes by ``strategy``, most influential first.
@@ -1011,8 +1013,8 @@ def expected_spread(
     seed_sets: list[NDArray[np.int64]] | list[list[int]],
     stream: int,
     *,
-    probability: float = 0.05,
-    worlds: int = 200,
+    probability: float = CELF_PROBABILITY,
+    worlds: int = CELF_WORLDS,
 ) -> NDArray[np.float64]:
     """Estimated independent-cascade spread of each seed set, on common live-edge worlds.
 
@@ -1062,9 +1064,9 @@ def celf_greedy(
     count: int,
     stream: int,
     *,
-    probability: float = 0.05,
-    worlds: int = 200,
-    candidates: int = 500,
+    probability: float = CELF_PROBABILITY,
+    worlds: int = CELF_WORLDS,
+    candidates: int = CELF_CANDIDATES,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Greedy influence maximisation on the independent cascade, with CELF.
 

@@ -13,7 +13,7 @@ from sim import network as nw
 from sim import run
 from sim.errors import ScenarioError
 from sim.rng import Purpose, uniform_array
-from sim.scenario import SeedingConfig
+from sim.scenario import SeedingConfig, scenario_from_dict
 from sim.strategies import (
     _Worlds,
     celf_greedy,
@@ -375,8 +375,8 @@ def test_bad_options():
         influence_ranking(net, "celf", 3, 0, probability=1.5)
     with pytest.raises(ScenarioError, match="celf worlds"):
         celf_greedy(net, 3, 0, worlds=0)
-    bad = SimpleNamespace(strategy="celf", count=3, nodes=[], celf_candidates=0)
     with pytest.raises(ScenarioError, match="seeding.celf_candidates"):
-        choose_seeds(net, bad, 0)
+        scenario_from_dict({"population": {"size": 30},
+                            "seeding": {"strategy": "celf", "celf_candidates": 0}})
     with pytest.raises(ScenarioError, match="no blocks"):
         communities(net, 0, method="blocks")
