@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--reference-steps", type=_positive, default=3,
                          help="reference-engine steps (it is slow)")
     p_bench.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
+
+    p_validate = sub.add_parser(
+        "validate", help="measure the default market against its calibration facts")
+    p_validate.add_argument("--replications", type=_positive, default=10,
+                            help="replications per scenario (default: 10)")
+    p_validate.add_argument("--seed", type=_nonnegative, default=1, help="seed (default: 1)")
     return parser
 
 
@@ -296,7 +302,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench}
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import report, run_checks
+
+    _warn_compile()
+    checks = run_checks(replications=args.replications, seed=args.seed)
+    print(report(checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
+            "validate": cmd_validate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -354,7 +354,7 @@ def columns_of(sc: Scenario, totals: np.ndarray, floats: np.ndarray, cost_cents:
         "churned": t("churned"), "won_back": t("won_back"),
         "conversion_rate": ever / n,
         "revenue": revenue / 100, "cost": cost_cents / 100, "profit": profit / 100,
-        "spend": spent_cents / 100,
+        "cumulative_cost": spent_cents / 100,
         "shares": t("shares"), "negative_shares": t("negative_shares"),
         "checkins": t("checkins"), "referrals": t("referrals"),
         "reviews": t("reviews"), "review_count": review_count,

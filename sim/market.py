@@ -95,6 +95,8 @@ def check_compatible(scenario: Scenario, network: Network) -> None:
         raise ScenarioError(
             f"diffusion.model: {model} spreads along edges; network.kind 'mixed' has none"
         )
+    if model == "commerce" and scenario.run.dt != 1.0:
+        raise ScenarioError("run.dt: the commerce model steps in whole weeks; set run.dt = 1")
     if model == "commerce" and scenario.influencers.count > network.n:
         raise ScenarioError(
             f"influencers.count: {scenario.influencers.count} influencers asked for but the "

@@ -1,10 +1,12 @@
 """The reference engine: the model written the plain Mesa way, one agent per consumer.
 
 This module is the readable specification of a step. It uses no numba and no array
-tricks: every :class:`Consumer` looks at the consumers it listens to and decides,
-from the previous step's state, whether it adopts now. All consumers decide first,
-then all adopt (synchronous update), so the order in which Mesa visits them does not
-matter. Random draws come from :func:`sim.rng.uniform` with the same keys as the
+tricks. In the classic presets every :class:`Consumer` looks at the consumers it
+listens to and decides, from the previous step's state, whether it adopts now; all
+consumers decide first, then all adopt (synchronous update), so the order in which
+Mesa visits them does not matter. In the commerce model every :class:`Shopper` first
+speaks (recommends, complains or stays silent) and then acts on what its ties said
+(docs/model.md). Random draws come from :func:`sim.rng.uniform` with the same keys as the
 fast engine (:class:`sim.model.WomModel`), so both engines give identical tables for
 the same scenario and seed. It is meant for small populations (about 0.5 KB and a few
 microseconds per agent per step).

@@ -31,7 +31,8 @@ def ad_pull(exposures: int, effect: float, brand_trust: float, response: float) 
 
 
 def reach_chance(reach: float, targeting: float, interest: float, mean_interest: float) -> float:
-    """Chance of being reached; targeting shifts reach to the interested, same mean."""
+    """Chance of being reached; targeting shifts reach to the interested (same mean while
+    no chance is capped at 1)."""
     return min(1.0, reach * (1.0 - targeting + targeting * interest / mean_interest))
 
 

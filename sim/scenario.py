@@ -300,7 +300,8 @@ class WomConfig(Section):
     advocate_talk: float = Field(
         0.3, ge=0, le=1, description="Extra weekly talk chance of advocates.")
     negative_talk: float = Field(
-        0.4, ge=0, le=1, description="Weekly chance a dissatisfied or lapsed consumer complains.")
+        0.4, ge=0, le=1,
+        description="Weekly chance a dissatisfied customer or lapsed consumer complains.")
     dissatisfied_below: float = Field(
         0.5, ge=0, le=1, description="Satisfaction under which a customer's word is negative.")
     negativity: float = Field(
@@ -348,7 +349,7 @@ class AdsConfig(Section):
     targeting: float = Field(
         0.0, ge=0, le=1,
         description="0: reach is random; 1: reach concentrates on interested consumers "
-        "(same expected number reached).")
+        "(same expected number reached while no one's chance exceeds 1).")
     weeks: int = Field(0, ge=0, description="Campaign length in weeks from the start (0: all).")
 
 
@@ -378,8 +379,9 @@ class PromotionsConfig(Section):
     price_elasticity: float = Field(
         3.5, ge=0, le=20,
         description="Purchase chance multiplier 1 + elasticity * discount * price sensitivity "
-        "(promotional elasticity about 3.6: Bijmolt et al. 2005); a customer won with a "
-        "discount buys again with 1 - elasticity * sensitivity * (lost discount).")
+        "(Bijmolt et al. 2005 report a mean price elasticity of -2.6; promotions respond "
+        "more strongly); a customer won with a discount buys again with "
+        "1 - elasticity * sensitivity * (lost discount).")
     referral_reward: float = Field(
         0.0, ge=0, description="Reward paid to the referrer per peer-acquired customer.")
     exclusive_discount: float = Field(
@@ -406,7 +408,8 @@ class CommunityConfig(Section):
     member_cost: float = Field(0.05, ge=0, description="Weekly cost per member.")
     join_rate: float = Field(
         0.1, ge=0, le=1,
-        description="Weekly chance an aware consumer joins, times fit and brand trust.")
+        description="Weekly chance a consumer from aware to loyal joins, times fit and brand "
+        "trust.")
     dialogue: float = Field(
         0.05, ge=0, le=1,
         description="Weekly brand-trust gain of members, as a share of the gap to 1.")

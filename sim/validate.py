@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .commerce import review_boost
+from .errors import WomError
 from .experiment import run
 from .scenario import load_scenario
 
@@ -87,7 +88,8 @@ def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list
         _versus("engagement wins: NPS at week 104 (eng. - push)",
                 _final(push, "nps"), _final(engage, "nps"), z, "engagement ahead"),
     ]
-    spend_ratio = _final(engage, "spend").mean() / _final(push, "spend").mean()
+    spend_ratio = (_final(engage, "cumulative_cost").mean()
+                   / _final(push, "cumulative_cost").mean())
     checks.append(_within("equal budgets: spend engagement / push", spend_ratio, 0.95, 1.05))
     for label, frame in (("engagement", engage), ("push", push)):
         ratio = np.nanmean(_final(frame, "clv_peer") / _final(frame, "clv_ad"))
@@ -125,6 +127,9 @@ def frequency_checks(replications: int, seed: int, z: float,
 
 def run_checks(replications: int = 10, seed: int = 1) -> list[Check]:
     """Every calibration check of the default market."""
+    if not SCENARIOS.is_dir():
+        raise WomError(f"validate runs the shipped scenarios and cannot find {SCENARIOS}; "
+                       "install wom-sim from a source checkout (pip install -e .)")
     return review_checks(SCENARIOS / "market.toml") + market_checks(replications, seed)
 
 

@@ -95,9 +95,9 @@ def test_people_and_money_add_up(size, seed, beta, reach, frequency, discount, r
     assert (channels == frame["adopted"]).all()
     for _, rep in frame.groupby("replication"):
         assert np.all(np.diff(rep["adopted"]) >= 0)
-        assert np.allclose(rep["spend"], rep["cost"].cumsum())
+        assert np.allclose(rep["cumulative_cost"], rep["cost"].cumsum())
         # the budget is kept, except for one week of variable costs
-        assert rep["spend"].iloc[-1] <= budget + rep["cost"].max() + 1e-9
+        assert rep["cumulative_cost"].iloc[-1] <= budget + rep["cost"].max() + 1e-9
     assert (frame["revenue"] >= 0).all() and (frame["cost"] >= 0).all()
     assert (frame["profit"] <= frame["revenue"] - frame["cost"] + 1e-9).all()
     assert frame["nps"].dropna().between(-100, 100).all()
@@ -111,7 +111,7 @@ def test_people_and_money_add_up(size, seed, beta, reach, frequency, discount, r
 def test_no_marketing_costs_nothing():
     sc = load_scenario(SCENARIOS / "market.toml", SMALL)
     frame = run(sc)
-    assert (frame["cost"] == 0).all() and (frame["spend"] == 0).all()
+    assert (frame["cost"] == 0).all() and (frame["cumulative_cost"] == 0).all()
 
 
 def test_review_social_proof_is_concave_and_prefers_imperfect_ratings():

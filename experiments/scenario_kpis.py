@@ -1,0 +1,47 @@
+"""Key KPIs of every shipped commerce scenario side by side (docs/data/scenario_kpis.csv).
+
+Usage: python experiments/scenario_kpis.py [--replications N] [--outdir DIR]
+Every scenario runs with the same seed (common random numbers) on the default market.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+import sim
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ["push", "engagement", "altimeter_stage1", "altimeter_stage2", "altimeter_stage3",
+             "altimeter_stage4", "influencer_seeding", "over_promotion", "group_buy"]
+KPIS = ["week_13_customers", "week_52_customers", "final_customers", "final_adopted",
+        "total_revenue", "total_cost", "total_profit", "roi", "final_clv", "final_clv_peer",
+        "final_clv_ad", "final_nps", "final_community_members", "member_conversion_ratio",
+        "member_spend_ratio", "top1_spend_ratio"]
+
+
+def main(argv: list[str] | None = None) -> pd.DataFrame:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--population", type=int, default=None)
+    parser.add_argument("--outdir", type=Path, default=ROOT / "docs" / "data")
+    args = parser.parse_args(argv)
+    overrides = [f"run.replications={args.replications}", "run.seed=1"]
+    if args.population:
+        overrides.append(f"population.size={args.population}")
+    columns = {}
+    for name in SCENARIOS:
+        sc = sim.load_scenario(ROOT / "scenarios" / f"{name}.toml", overrides)
+        summary = sim.summarize(sim.run(sc)).set_index("kpi")
+        columns[name] = summary["mean"].reindex(KPIS)
+    table = pd.DataFrame(columns)
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.outdir / "scenario_kpis.csv")
+    print(table.round(2).to_string())
+    return table
+
+
+if __name__ == "__main__":
+    main()
