@@ -61,6 +61,15 @@ def draw(pre: np.uint64, node: int) -> float:
 
 
 @njit(cache=True)
+def _prefixes(streams: np.ndarray, step: int, purpose: int) -> np.ndarray:
+    """The per-replication prefixes of one (step, purpose)."""
+    out = np.empty(streams.size, dtype=np.uint64)
+    for r in range(streams.size):
+        out[r] = prefix(streams[r], step, purpose)
+    return out
+
+
+@njit(cache=True)
 def uniform_keys(streams: np.ndarray, step: int, nodes: np.ndarray, purpose: int) -> np.ndarray:
     """Draws for each (stream, node) pair; used by the tests to check the twins agree."""
     out = np.empty((streams.size, nodes.size))
@@ -95,11 +104,10 @@ def bass_mixed_step(
     Twin of :meth:`sim.reference.Consumer.decide_bass` with a mixed population.
     """
     reps, n = adopted_step.shape
+    pre = _prefixes(streams, step, purpose)
     prob = np.empty(reps)
-    pre = np.empty(reps, dtype=np.uint64)
     for r in range(reps):
         prob[r] = (p + q * (adopted_before[r] / n)) * dt
-        pre[r] = prefix(streams[r], step, purpose)
     for idx in prange(reps * n):
         r = idx // n
         i = idx - r * n
@@ -121,9 +129,7 @@ def fraction_step(
     Twin of :meth:`sim.reference.Consumer.decide_bass` and ``decide_threshold``.
     """
     reps, n = adopted_step.shape
-    pre = np.empty(reps, dtype=np.uint64)
-    for r in range(reps):
-        pre[r] = prefix(streams[r], step, purpose)
+    pre = _prefixes(streams, step, purpose)
     for idx in prange(reps * n):
         r = idx // n
         i = idx - r * n
@@ -155,9 +161,7 @@ def cascade_step(
     :meth:`sim.reference.Consumer.decide_cascade`.
     """
     reps, n = adopted_step.shape
-    pre = np.empty(reps, dtype=np.uint64)
-    for r in range(reps):
-        pre[r] = prefix(streams[r], step, purpose)
+    pre = _prefixes(streams, step, purpose)
     for idx in prange(reps * n):
         r = idx // n
         i = idx - r * n
@@ -251,14 +255,6 @@ F_CLV, F_TRUST, F_FATIGUE = FLOAT_INDEX["clv_sum"], FLOAT_INDEX["brand_trust_sum
     FLOAT_INDEX["fatigue_sum"]
 F_CHANNEL0 = FLOAT_INDEX["clv_sum_seed"] - int(Channel.SEED)
 N_TOTALS, N_FLOATS = len(TOTAL_INDEX), len(FLOAT_INDEX)
-
-
-@njit(cache=True)
-def _prefixes(streams: np.ndarray, step: int, purpose: int) -> np.ndarray:
-    out = np.empty(streams.size, dtype=np.uint64)
-    for r in range(streams.size):
-        out[r] = prefix(streams[r], step, purpose)
-    return out
 
 
 @njit(cache=True, parallel=True)
