@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from . import kernels
+from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
 from .experiment import run, summarize_adoption, write_table
 from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--reference-steps", type=_positive, default=3,
                          help="reference-engine steps (it is slow)")
     p_bench.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
+
+    add_dashboard_parser(sub)
 
     p_validate = sub.add_parser(
         "validate", help="measure the default market against its calibration facts")
@@ -312,7 +315,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
-            "validate": cmd_validate}
+            "validate": cmd_validate, "dashboard": cmd_dashboard}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,762 @@
+"""Helpers shared by the dashboard pages.
+
+The dashboard holds no model logic: every number it shows comes from :mod:`sim`
+(:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.model.WomModel`).
+This module only finds scenario files, turns uploads and widget values into validated
+:class:`~sim.scenario.Scenario` objects, caches runs, and reshapes result tables for
+charts (means with t-based 95% intervals across replications).
+
+Widget labels, help texts, bounds and choices are read from the pydantic schema in
+:mod:`sim.scenario`, the single place every parameter is declared.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+import tomllib
+import typing
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from scipy import stats
+
+import sim
+from sim.errors import ScenarioError, WomError
+from sim.experiment import step_model
+from sim.metrics import CONFIDENCE, interval, summarize
+from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+
+#: The shipped commerce scenarios offered for comparison, in menu order.
+COMMERCE_SCENARIOS = ("push", "engagement", "altimeter_stage1", "altimeter_stage2",
+                      "altimeter_stage3", "altimeter_stage4", "influencer_seeding",
+                      "over_promotion", "group_buy")
+
+#: Strategy levers the compare page can override in every selected scenario.
+LEVERS = ("budget.total", "ads.reach", "ads.frequency", "promotions.discount",
+          "promotions.referral_reward", "community.enabled", "influencers.count",
+          "network.kind")
+
+#: Network kinds offered by the network lever (a subset of the schema's choices).
+NETWORK_CHOICES = ("barabasi_albert", "watts_strogatz", "erdos_renyi", "stochastic_block")
+
+#: Dashboard limits that are tighter than the schema's (to keep runs interactive).
+UI_LIMITS: dict[str, tuple[float, float]] = {
+    "population.size": (500, 20_000),
+    "run.steps": (13, 156),
+    "run.replications": (2, 30),
+}
+
+#: KPI cards: (KPI of sim.metrics, card label, help).
+KPI_CARDS = (
+    ("total_profit", "Profit", "Revenue minus cost of goods minus marketing, summed over "
+                               "the run (mean over replications)."),
+    ("final_customers", "Customers", "Active customers (customer or loyal) at the last week."),
+    ("final_clv", "CLV", "Mean 52-week lifetime value of matured customers at the last week "
+                         "(n/a before any customer is a year old)."),
+    ("final_nps", "NPS", "Net promoter score of active customers at the last week."),
+    ("roi", "ROI", "Profit over marketing spend."),
+)
+
+#: Time series charted on the compare page: column -> (title, axis title).
+SERIES = {
+    "customers": ("Active customers", "customers"),
+    "adopted": ("Ever customers", "consumers"),
+    "revenue": ("Revenue per week", "revenue"),
+    "cumulative_profit": ("Cumulative profit", "profit"),
+    "clv": ("CLV of matured customers", "lifetime value"),
+    "nps": ("Net promoter score", "NPS"),
+    "shares": ("Word-of-mouth shares per week", "shares"),
+    "reviews": ("Reviews written per week", "reviews"),
+}
+
+#: Funnel columns of a commerce table (``customers`` includes loyal customers).
+FUNNEL = ("unaware", "aware", "considering", "customers", "loyal", "lapsed")
+
+#: Names of a sweep's manifest and of the folder `wom analyze` writes, newest first.
+MANIFEST_NAMES = ("_manifest.json", "manifest.json")
+ANALYSIS_NAMES = ("_analysis", "analysis")
+
+# Columns of a sweep table that identify a run rather than measure it.
+ID_COLUMNS = frozenset({"replication", "step", "time", "seed", "population", "run", "run_id",
+                        "point", "sample", "index", "part", "scenario_hash"})
+
+
+# ---------------------------------------------------------------------------------------
+# The schema: labels, help, bounds, choices
+# ---------------------------------------------------------------------------------------
+
+
+def schema_field(key: str) -> Any:
+    """The pydantic ``FieldInfo`` of a dotted scenario key such as ``"ads.reach"``."""
+    section, _, name = key.partition(".")
+    try:
+        table = Scenario.model_fields[section].annotation
+        return table.model_fields[name]  # type: ignore[union-attr]
+    except (KeyError, AttributeError):
+        raise WomError(f"{key}: not a scenario key") from None
+
+
+#: Labels that read better than the ones made from the key.
+LABELS = {"population.size": "Consumers", "run.steps": "Horizon (weeks)",
+          "run.replications": "Replications", "run.seed": "Seed"}
+
+
+def field_label(key: str) -> str:
+    """A short label made from the key: ``"ads.cost_per_exposure"`` -> ``"Ads cost per
+    exposure"`` (a few run settings have plainer names, see :data:`LABELS`)."""
+    if key in LABELS:
+        return LABELS[key]
+    section, _, name = key.partition(".")
+    return f"{section.capitalize()} {name.replace('_', ' ')}"
+
+
+def field_help(key: str) -> str:
+    """The schema's description of a key, with the key and its default."""
+    info = schema_field(key)
+    default = info.get_default(call_default_factory=True)
+    shown = "none" if default is None else default
+    return f"{info.description} (`{key}`, default {shown})"
+
+
+def field_bounds(key: str) -> tuple[float | None, float | None]:
+    """Inclusive (min, max) of a numeric key from the schema, narrowed by :data:`UI_LIMITS`.
+
+    A strict bound (``gt``/``lt``) is returned as is; the widget then starts a step
+    above it. None means unbounded.
+    """
+    low: float | None = None
+    high: float | None = None
+    for item in schema_field(key).metadata:  # annotated_types Ge, Gt, Le, Lt
+        for name in ("ge", "gt"):
+            if getattr(item, name, None) is not None:
+                low = getattr(item, name)
+        for name in ("le", "lt"):
+            if getattr(item, name, None) is not None:
+                high = getattr(item, name)
+    if key in UI_LIMITS:
+        ui_low, ui_high = UI_LIMITS[key]
+        low = ui_low if low is None else max(low, ui_low)
+        high = ui_high if high is None else min(high, ui_high)
+    return low, high
+
+
+def field_kind(key: str) -> type | tuple[str, ...]:
+    """``bool``, ``int``, ``float``, ``str`` or the tuple of choices of a Literal key."""
+    annotation = schema_field(key).annotation
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(typing.get_args(annotation))
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if args:  # Optional[int] and friends
+        annotation = args[0]
+    if annotation in (bool, int, float, str):
+        return annotation
+    return str
+
+
+def field_choices(key: str, allowed: Iterable[str] | None = None) -> list[str]:
+    """The choices of a Literal key (optionally only those in ``allowed``, in their order)."""
+    kind = field_kind(key)
+    if not isinstance(kind, tuple):
+        raise WomError(f"{key}: has no fixed choices")
+    if allowed is None:
+        return list(kind)
+    return [c for c in allowed if c in kind]
+
+
+def schema_input(key: str, value: Any, *, widget_key: str,
+                 choices: Sequence[str] | None = None, container: Any = None,
+                 limits: tuple[float, float] | None = None) -> Any:
+    """A widget for a scenario key built from the schema: label, help, bounds, type.
+
+    Booleans get a toggle, Literal keys a select box, bounded numbers in [0, 1] a slider
+    and other numbers a number input with the schema's bounds (``limits`` replaces the
+    dashboard's :data:`UI_LIMITS` and must lie within the schema's).
+    """
+    box = st if container is None else container
+    label, help_text = field_label(key), field_help(key)
+    kind = field_kind(key)
+    if isinstance(kind, tuple):
+        options = list(choices) if choices is not None else list(kind)
+        index = options.index(value) if value in options else 0
+        return box.selectbox(label, options, index=index, help=help_text, key=widget_key)
+    if kind is bool:
+        return box.toggle(label, value=bool(value), help=help_text, key=widget_key)
+    low, high = field_bounds(key) if limits is None else limits
+    if kind is int:
+        low_i = None if low is None else int(math.ceil(low))
+        high_i = None if high is None else int(math.floor(high))
+        start = int(value)
+        if low_i is not None:
+            start = max(start, low_i)
+        if high_i is not None:
+            start = min(start, high_i)
+        return box.number_input(label, min_value=low_i, max_value=high_i, value=start, step=1,
+                                help=help_text, key=widget_key)
+    start = float(value)
+    if low is not None and high is not None and high <= 1 and low >= 0:
+        return box.slider(label, min_value=float(low), max_value=float(high), value=start,
+                          step=0.01, help=help_text, key=widget_key)
+    low_f = None if low is None else float(low)
+    step = 0.5 if high is None or high > 10 else 0.01
+    return box.number_input(label, min_value=low_f,
+                            max_value=None if high is None else float(high), value=start,
+                            step=step, help=help_text, key=widget_key)
+
+
+def scenario_value(scenario: Scenario, key: str) -> Any:
+    """The value of a dotted key in a scenario."""
+    section, _, name = key.partition(".")
+    return getattr(getattr(scenario, section), name)
+
+
+# ---------------------------------------------------------------------------------------
+# Scenarios: shipped files, uploads, overrides, text round trips
+# ---------------------------------------------------------------------------------------
+
+
+def shipped_scenarios() -> list[str]:
+    """Names of the shipped commerce scenarios that exist in scenarios/."""
+    return [name for name in COMMERCE_SCENARIOS if (SCENARIO_DIR / f"{name}.toml").is_file()]
+
+
+def load_shipped(name: str) -> Scenario:
+    """A shipped scenario by name (``"push"`` -> scenarios/push.toml), base resolved."""
+    return load_scenario(SCENARIO_DIR / f"{name}.toml")
+
+
+def parse_upload(filename: str, data: bytes) -> tuple[str, Scenario]:
+    """Validate an uploaded scenario file; returns (label, scenario).
+
+    The upload is parsed with :mod:`tomllib` and validated by :func:`sim.load_scenario`.
+    Its ``base`` (if any) must name a shipped file in scenarios/: the upload is written
+    into a temporary directory next to copies of the shipped scenarios, so inheritance
+    resolves exactly as for a file in scenarios/. The label is the file's ``name`` if it
+    sets one, else the file name without extension.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the uploaded file and the key: not UTF-8, not TOML, unknown key, wrong type,
+        out-of-range value, a ``base`` that is not shipped.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{filename}: not a text file (expected UTF-8 TOML)") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{filename}: not valid TOML: {exc}") from None
+    base = raw.get("base")
+    if base is not None:
+        if not isinstance(base, str):
+            raise ScenarioError(f"{filename}: base: expected a file name, found {base!r}")
+        if Path(base).name != base or not (SCENARIO_DIR / base).is_file():
+            shipped = ", ".join(sorted(p.name for p in SCENARIO_DIR.glob("*.toml")))
+            raise ScenarioError(f"{filename}: base: {base!r} is not a shipped scenario; an "
+                                f"uploaded file can extend one of: {shipped}")
+    with tempfile.TemporaryDirectory(prefix="wom-upload-") as tmp:
+        folder = Path(tmp)
+        if base is not None:
+            for path in SCENARIO_DIR.glob("*.toml"):
+                shutil.copyfile(path, folder / path.name)
+        target = folder / f"upload-{uuid.uuid4().hex}.toml"
+        target.write_bytes(data)
+        try:
+            scenario = load_scenario(target)
+        except ScenarioError as exc:
+            message = str(exc)
+            for where in (str(target.resolve()), str(target)):
+                message = message.replace(where, filename)
+            for where in (str(folder.resolve()), str(folder)):
+                message = message.replace(where + "/", "scenarios/")
+            raise ScenarioError(message) from None
+    label = str(raw["name"]) if isinstance(raw.get("name"), str) and raw["name"] \
+        else Path(filename).stem
+    return label, scenario
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str) -> Scenario:
+    """A copy of ``scenario`` with dotted-key overrides, validated; errors name ``source``."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return scenario_from_dict(apply_overrides(data, overrides), source=source)
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """The resolved scenario as TOML (the cache key of a run and the download)."""
+    return scenario.to_toml()
+
+
+def scenario_of_text(text: str, source: str = "<scenario>") -> Scenario:
+    """The scenario of :func:`scenario_text`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
+    return scenario_from_dict(data, source=source)
+
+
+# ---------------------------------------------------------------------------------------
+# Runs (cached) and the tables charts need
+# ---------------------------------------------------------------------------------------
+
+
+def _single_kpis(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The KPI table of one scenario in the layout of :func:`sim.compare`'s."""
+    table = summarize(frame)
+    table.insert(1, "scenario", label)
+    for column in ("diff_mean", "diff_ci_low", "diff_ci_high"):
+        table[column] = math.nan
+    table["diff_replications"] = np.int64(0)
+    table["winner"] = ""
+    return table
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
+                  replications: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run resolved scenarios (TOML texts) on common random numbers; cached.
+
+    Two or more scenarios run with :func:`sim.compare`; a single one with :func:`sim.run`
+    and :func:`sim.summarize`. Returns ``(combined, kpis)`` as :func:`sim.compare`: the
+    stacked tidy tables with a leading ``scenario`` column, and one row per (kpi,
+    scenario). The cache key is the scenarios' text, labels, seed and replications, so
+    redrawing a chart never reruns the model.
+    """
+    scenarios = [scenario_of_text(text, label) for text, label in zip(texts, labels,
+                                                                       strict=True)]
+    if len(scenarios) == 1:
+        frame = sim.run(scenarios[0], seed=seed, replications=replications)
+        kpis = _single_kpis(frame, labels[0])
+        combined = frame.copy()
+        combined.insert(0, "scenario", labels[0])
+        combined.attrs = {"seed": seed, "engine": "fast",
+                          "wom_sim_version": frame.attrs.get("wom_sim_version"),
+                          "scenarios": [{"label": labels[0], **frame.attrs}]}
+        return combined, kpis
+    return sim.compare(scenarios, seed=seed, replications=replications, labels=list(labels))
+
+
+def with_cumulative_profit(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` plus ``cumulative_profit``: profit summed per replication over the steps
+    after the first (as :func:`sim.summarize` sums ``total_profit``)."""
+    if "profit" not in frame:
+        return frame
+    out = frame.sort_values(["scenario", "replication", "step"], kind="stable").copy()
+    first = out.groupby(["scenario", "replication"])["step"].transform("min")
+    profit = out["profit"].where(out["step"] > first, 0.0)
+    out["cumulative_profit"] = profit.groupby([out["scenario"], out["replication"]]).cumsum()
+    return out
+
+
+def time_bands(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Mean and t-based 95% interval across replications per (scenario, step) and column.
+
+    Returns a long table: ``scenario, step, week, series, mean, ci_low, ci_high,
+    replications`` (the interval is NaN where fewer than two replications have a value).
+    """
+    columns = [c for c in dict.fromkeys(columns) if c in frame]
+    if not columns:
+        return pd.DataFrame(columns=["scenario", "step", "week", "series", "mean", "ci_low",
+                                     "ci_high", "replications"])
+    clock = "time" if "time" in frame else "step"
+    groups = frame.groupby(["scenario", "step"], sort=False)
+    mean = groups[columns].mean()
+    sd = groups[columns].std(ddof=1)
+    count = groups[columns].count()
+    week = groups[clock].first()
+    parts = []
+    for column in columns:
+        n = count[column].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = stats.t.ppf(0.5 + CONFIDENCE / 2, np.where(n >= 2, n - 1, np.nan))
+            half = t * sd[column].to_numpy(dtype=float) / np.sqrt(n)
+        m = mean[column].to_numpy(dtype=float)
+        part = pd.DataFrame({"scenario": mean.index.get_level_values(0),
+                             "step": mean.index.get_level_values(1),
+                             "week": week.to_numpy(dtype=float), "series": column, "mean": m,
+                             "ci_low": m - half, "ci_high": m + half,
+                             "replications": n.astype(np.int64)})
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def crossover_week(weeks: Sequence[float], challenger: Sequence[float],
+                   incumbent: Sequence[float]) -> float | None:
+    """The first week from which ``challenger`` stays above ``incumbent`` to the end.
+
+    None if the challenger is not above at the last week.
+    """
+    above = np.asarray(challenger, dtype=float) > np.asarray(incumbent, dtype=float)
+    if above.size == 0 or not above[-1]:
+        return None
+    behind = np.flatnonzero(~above)
+    start = 0 if behind.size == 0 else int(behind[-1]) + 1
+    return float(np.asarray(weeks, dtype=float)[start])
+
+
+def final_interval(frame: pd.DataFrame, column: str) -> dict[str, float]:
+    """Mean and 95% interval across replications of ``column`` at each one's last step."""
+    last = frame.sort_values("step").groupby("replication").tail(1)
+    return interval(last[column])
+
+
+def kpi_row(kpis: pd.DataFrame, kpi: str, scenario: str) -> pd.Series | None:
+    """The row of one (kpi, scenario) of a KPI table, or None."""
+    rows = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == scenario)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def format_kpi(kpi: str, value: float | None, *, delta: bool = False) -> str:
+    """A KPI value as shown on its card (``delta``: signed, for differences)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    sign = "+" if delta else ""
+    if kpi == "roi":  # a ratio shown in percent; its differences in percentage points
+        return f"{100 * value:+.1f} pp" if delta else f"{value:.1%}"
+    if kpi in ("final_clv",):
+        return f"{value:{sign},.2f}"
+    if kpi in ("final_customers", "final_nps", "final_adopted", "final_community_members"):
+        return f"{value:{sign},.1f}"
+    return f"{value:{sign},.0f}"
+
+
+# ---------------------------------------------------------------------------------------
+# The push vs engagement lesson
+# ---------------------------------------------------------------------------------------
+
+#: Switches that turn a whole section of a strategy on; while off, its numbers count as 0.
+SECTION_SWITCHES = {"community": "enabled"}
+
+
+def _weeks_as_steps(section: dict[str, Any], steps: int) -> dict[str, Any]:
+    out = dict(section)
+    if out.get("weeks") == 0:
+        out["weeks"] = steps  # "0 = whole run" interpolates as the run's length
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def blend_strategies(push: Scenario, engagement: Scenario, share: float) -> Scenario:
+    """A scenario that spends ``share`` of its effort on push and the rest on engagement.
+
+    Both scenarios must share the market and run settings. Every number on which they
+    differ becomes ``share * push + (1 - share) * engagement`` (integers rounded), where a
+    campaign length of 0 ("whole run") counts as ``run.steps``, and the numbers of a
+    section a strategy switches off (its community) count as 0. A switch is on when the
+    strategy that uses it has a positive share. ``budget.total`` is the same in both
+    files, so the blend has the same budget. share = 1 gives push, share = 0 engagement.
+    """
+    if not 0 <= share <= 1:
+        raise WomError(f"share of budget on push: expected 0 to 1, found {share}")
+    if push.run != engagement.run:
+        raise WomError("push and engagement must share the run settings to be blended")
+    steps = push.run.steps
+    a = push.model_dump(mode="json", exclude_none=True)
+    b = engagement.model_dump(mode="json", exclude_none=True)
+    out: dict[str, Any] = dict(b)
+    for section in sorted(set(a) | set(b)):
+        pa, pb = a.get(section), b.get(section)
+        if not isinstance(pa, dict) or not isinstance(pb, dict):
+            continue
+        pa, pb = _weeks_as_steps(pa, steps), _weeks_as_steps(pb, steps)
+        switch = SECTION_SWITCHES.get(section)
+        on_a = pa.get(switch, True) if switch else True
+        on_b = pb.get(switch, True) if switch else True
+        mixed = dict(pb)
+        for key in sorted(set(pa) | set(pb)):
+            va, vb = pa.get(key), pb.get(key)
+            if key == switch:
+                mixed[key] = bool((on_a and share > 0) or (on_b and share < 1))
+            elif _is_number(va) and _is_number(vb):
+                xa = va if on_a else 0 * va
+                xb = vb if on_b else 0 * vb
+                value = round(share * xa + (1 - share) * xb, 9)
+                if isinstance(va, int) and isinstance(vb, int):
+                    value = int(math.floor(value + 0.5))
+                mixed[key] = value
+            else:
+                mixed[key] = va if share >= 0.5 and va is not None else vb
+        out[section] = mixed
+    percent = round(share * 100)
+    out["name"] = f"mix {percent}% push"
+    out["description"] = (f"{percent}% of the effort on push ({push.name or 'push'}), "
+                          f"{100 - percent}% on engagement ({engagement.name or 'engagement'}).")
+    return scenario_from_dict(out, source=f"mix of push and engagement at {percent}% push")
+
+
+# ---------------------------------------------------------------------------------------
+# The network view
+# ---------------------------------------------------------------------------------------
+
+
+def bfs_sample(neighbours: Callable[[int], Iterable[int]], n: int, size: int,
+               seed: int) -> list[int]:
+    """Up to ``size`` nodes reached by breadth-first search from a random node.
+
+    When the start node's component is smaller, the search continues from another
+    random node not yet reached. Deterministic for a given seed.
+    """
+    rng = np.random.default_rng(seed)
+    size = min(size, n)
+    order = rng.permutation(n)
+    seen: set[int] = set()
+    picked: list[int] = []
+    for start in order.tolist():
+        if len(picked) >= size:
+            break
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = deque([start])
+        while queue and len(picked) < size:
+            node = queue.popleft()
+            picked.append(node)
+            for other in sorted(neighbours(node)):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return picked
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[str, Any]:
+    """Funnel stage of every shown consumer at every step of one replication; cached.
+
+    Runs :class:`sim.model.WomModel` with one replication of the scenario (TOML text) and
+    keeps ``model.stage`` after each step. With more than ``shown`` consumers, a connected
+    sample of ``shown`` is taken by breadth-first search from a random node. Positions
+    come from :func:`networkx.spring_layout` of the shown subgraph.
+
+    Returns a dict of ``nodes`` (ids), ``x``, ``y``, ``degree`` (in the whole network),
+    ``influencer`` (0/1), ``edges`` (pairs of positions in ``nodes``), ``stages`` (shape
+    (steps + 1, shown), int8 stage codes of :class:`sim.commerce.Stage`) and
+    ``population``.
+    """
+    import networkx as nx
+
+    from sim.model import WomModel
+
+    scenario = scenario_of_text(text)
+    if scenario.diffusion.model != "commerce":
+        raise WomError("the network view shows funnel stages of the commerce model; "
+                       f"{scenario.name or 'this scenario'} uses {scenario.diffusion.model!r}")
+    model = WomModel(scenario, replications=1)
+    stages = [model.stage[0].copy()]
+    step_model(model, scenario.run.steps, lambda: stages.append(model.stage[0].copy()))
+    graph = model.network.to_networkx()
+    n = graph.number_of_nodes()
+    nodes = bfs_sample(lambda v: graph.neighbors(v), n, shown, layout_seed) if n > shown \
+        else list(range(n))
+    sub = graph.subgraph(nodes)
+    layout = nx.spring_layout(sub, seed=layout_seed)
+    index = {node: k for k, node in enumerate(nodes)}
+    edges = np.array([(index[u], index[v]) for u, v in sub.edges()], dtype=np.int64)
+    return {
+        "nodes": np.array(nodes, dtype=np.int64),
+        "x": np.array([layout[v][0] for v in nodes]),
+        "y": np.array([layout[v][1] for v in nodes]),
+        "degree": np.array([graph.degree(v) for v in nodes], dtype=np.int64),
+        "influencer": model.influencer[0, nodes].astype(np.int64),
+        "edges": edges.reshape(-1, 2),
+        "stages": np.stack(stages)[:, nodes],
+        "population": n,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Sweep directories
+# ---------------------------------------------------------------------------------------
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string in a JSON value: dict keys and values, list items, recursively."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _read_parquet_tree(folder: Path) -> pd.DataFrame | None:
+    """Every ``*.parquet`` under ``folder`` stacked, or None if there is none."""
+    files = sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
+    if not files:
+        return None
+    return pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+
+
+def load_sweep(directory: str | Path) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+    """Load a sweep directory: (results, manifest, swept parameters).
+
+    Results are read with ``pandas.read_parquet(DIR/"parts")``, else
+    ``pandas.read_parquet(DIR)``, else by stacking every ``*.parquet`` file under DIR.
+    The manifest is ``DIR/_manifest.json`` or ``DIR/manifest.json`` (empty if absent).
+    Swept parameters are the dotted column names the manifest mentions, else result
+    columns that are scenario keys and vary.
+
+    Raises
+    ------
+    WomError
+        If the directory does not exist, holds no Parquet results, or the manifest is not
+        JSON.
+    """
+    text = str(directory).strip()
+    if not text:
+        raise WomError("sweep directory: enter the folder written by `wom sweep --out DIR`")
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        raise WomError(f"{folder}: no such sweep directory")
+    manifest: dict[str, Any] = {}
+    manifest_path = next((folder / name for name in MANIFEST_NAMES
+                          if (folder / name).is_file()), None)
+    if manifest_path is not None:
+        try:
+            loaded = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise WomError(f"{manifest_path}: not valid JSON: {exc}") from None
+        manifest = loaded if isinstance(loaded, dict) else {"manifest": loaded}
+    frame: pd.DataFrame | None = None
+    for source in (folder / "parts", folder):
+        if not source.is_dir():
+            continue
+        try:
+            frame = pd.read_parquet(source)
+        except Exception:  # noqa: BLE001 - other layouts are tried next
+            frame = None
+        if frame is not None and not frame.empty:
+            break
+    if frame is None or frame.empty:
+        try:
+            frame = _read_parquet_tree(folder)
+        except Exception as exc:  # noqa: BLE001 - a broken part is reported, not raised
+            raise WomError(f"{folder}: cannot read the Parquet results: {exc}") from None
+    if frame is None or frame.empty:
+        raise WomError(f"{folder}: no Parquet results found (expected parts/*.parquet)")
+    return frame, manifest, swept_parameters(manifest, frame)
+
+
+def swept_parameters(manifest: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """Dotted parameter columns of a sweep, in the manifest's order."""
+    names: list[str] = []
+    for text in _strings(manifest):
+        key = text.partition("=")[0].strip()
+        if "." in key and key in frame.columns and key not in names:
+            names.append(key)
+    if names:
+        return names
+    from sim.scenario import parameter_table
+
+    keys = {row[0] for row in parameter_table()}
+    return [c for c in frame.columns if c in keys and frame[c].nunique(dropna=True) > 1]
+
+
+def output_columns(frame: pd.DataFrame, params: Sequence[str]) -> list[str]:
+    """Numeric result columns of a sweep table (not parameters, other scenario keys or run
+    identifiers)."""
+    from sim.scenario import parameter_table
+
+    keys = {row[0] for row in parameter_table()}
+    return [c for c in frame.columns
+            if c not in params and c not in ID_COLUMNS and c not in keys
+            and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(
+                frame[c])]
+
+
+def final_rows(frame: pd.DataFrame, params: Sequence[str]) -> pd.DataFrame:
+    """The last step of every run (parameters x replication x run id) of a sweep table."""
+    if "step" not in frame:
+        return frame
+    keys = run_keys(frame, params)
+    if not keys:
+        return frame[frame["step"] == frame["step"].max()]
+    index = frame.groupby(keys, dropna=False, sort=False)["step"].idxmax()
+    return frame.loc[index.to_numpy()]
+
+
+def run_keys(frame: pd.DataFrame, params: Sequence[str]) -> list[str]:
+    """Columns that together identify one run of a sweep table."""
+    return [c for c in (*params, "run", "run_id", "point", "sample", "scenario", "seed",
+                        "replication") if c in frame]
+
+
+def flow_columns() -> frozenset[str]:
+    """Per-week flow columns (summed over a run), as :mod:`sim.sweep` declares them."""
+    try:
+        from sim.sweep import FLOW_COLUMNS
+    except ImportError:
+        return frozenset()
+    return frozenset(FLOW_COLUMNS)
+
+
+def reduce_runs(frame: pd.DataFrame, params: Sequence[str], output: str,
+                how: str = "last") -> pd.DataFrame:
+    """One row per run of a sweep table with ``output`` reduced to one value.
+
+    ``how = "last"``: the value at the run's last step (:func:`final_rows`);
+    ``how = "total"``: the sum over the steps after the first (as :func:`sim.summarize`
+    sums flows such as profit).
+    """
+    final = final_rows(frame, params)
+    if how == "last" or "step" not in frame:
+        return final
+    if how != "total":
+        raise WomError(f"reduce: expected 'last' or 'total', found {how!r}")
+    keys = run_keys(frame, params)
+    if not keys:
+        later = frame[frame["step"] > frame["step"].min()]
+        final = final.copy()
+        final[output] = later[output].sum()
+        return final
+    first = frame.groupby(keys, dropna=False, sort=False)["step"].transform("min")
+    later = frame[frame["step"] > first]
+    totals = later.groupby(keys, dropna=False, sort=False)[output].sum()
+    final = final.drop(columns=output).merge(totals.reset_index(), on=keys, how="left")
+    final[output] = final[output].fillna(0.0)
+    return final
+
+
+def analysis_files(folder: Path) -> tuple[Path | None, list[Path], list[Path]]:
+    """The folder ``wom analyze`` wrote (if any) with its CSV tables and PNG plots."""
+    for name in ANALYSIS_NAMES:
+        path = folder / name
+        if path.is_dir():
+            return path, sorted(path.rglob("*.csv")), sorted(path.rglob("*.png"))
+    return None, [], []
+
+
+def parameter_summary(final: pd.DataFrame, param: str, output: str) -> pd.DataFrame:
+    """Mean of ``output`` with a 95% interval per value of ``param`` (over every run)."""
+    rows = [{param: value, **interval(group[output])}
+            for value, group in final.groupby(param, sort=True)]
+    return pd.DataFrame(rows, columns=[param, "mean", "ci_low", "ci_high", "sd",
+                                       "replications"])
+
+
+def unique_labels(labels: Iterable[str]) -> list[str]:
+    """Labels made unique as :func:`sim.compare` does: repeats get ``#2``, ``#3``, ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
+    return out

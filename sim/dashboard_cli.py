@@ -1,0 +1,96 @@
+"""``wom dashboard``: start the Streamlit dashboard (dashboard/app.py) in a subprocess.
+
+The ``sim`` package never imports the dashboard: this module only finds
+``dashboard/app.py`` next to the package and runs ``streamlit run`` on it, bound to
+127.0.0.1 unless ``--host`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import WomError
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+DEFAULT_PORT = 8501
+DEFAULT_HOST = "127.0.0.1"
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, found {value}")
+    return value
+
+
+def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``dashboard [--port N] [--host H]`` to the ``wom`` sub-command parsers."""
+    parser = subparsers.add_parser(
+        "dashboard", help="start the Streamlit dashboard (compare, lesson, network, sweeps)",
+        description="Start the dashboard and print its address. It listens on 127.0.0.1 "
+                    "(this machine only) unless --host says otherwise; Ctrl+C stops it.")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                        help=f"port to listen on (default: {DEFAULT_PORT})")
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default: {DEFAULT_HOST}; 0.0.0.0 "
+                             "exposes the dashboard to the network)")
+    return parser
+
+
+def dashboard_command(port: int = DEFAULT_PORT, host: str = DEFAULT_HOST) -> list[str]:
+    """The ``streamlit run`` command line of the dashboard."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.port", str(port), "--server.address", host,
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Run the dashboard until it stops; returns streamlit's exit code.
+
+    Raises
+    ------
+    WomError
+        If dashboard/app.py is not next to the package (a non-editable install) or
+        streamlit is not installed.
+    """
+    if not APP.is_file():
+        raise WomError(f"dashboard: {APP} not found (the dashboard runs from a source "
+                       "checkout: pip install -e .)")
+    if importlib.util.find_spec("streamlit") is None:
+        raise WomError("dashboard: streamlit is not installed (pip install streamlit altair)")
+    host = args.host or DEFAULT_HOST
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    print(f"wom: dashboard at http://{shown}:{args.port} (Ctrl+C to stop)", flush=True)
+    process = subprocess.Popen(dashboard_command(args.port, host), cwd=APP.parents[1])
+    previous = signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _stop(process)
+
+
+def _exit_on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the streamlit server if it still runs (terminate, then kill after 10 s)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,393 @@
+"""The Streamlit dashboard, headless (streamlit.testing.v1.AppTest), and its helpers.
+
+Every page runs without exception; a comparison shows charts and KPI values equal to
+sim.compare / sim.run + sim.summarize for the same scenarios, overrides and seed; bad
+uploads and bad sweep folders give messages, not tracebacks. Small markets keep it fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import sim
+from dashboard import common
+from sim import dashboard_cli
+from sim.errors import ScenarioError, WomError
+from sim.metrics import interval
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ROOT / "dashboard" / "pages"
+TIMEOUT = 180
+
+SMALL = {"population.size": 1000, "run.steps": 30, "run.replications": 3, "run.seed": 1}
+
+
+def app_test(path: Path) -> AppTest:
+    return AppTest.from_file(str(path), default_timeout=TIMEOUT)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> list:
+    """Altair/Vega-Lite charts on the page (Streamlit 1.67 calls them vega_lite_chart)."""
+    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
+
+
+def set_run_settings(at: AppTest, settings: dict) -> None:
+    for key, value in settings.items():
+        at.number_input(key=key).set_value(value)
+
+
+def expected_metrics(kpis: pd.DataFrame, labels: list[str]) -> list[tuple[str, str, str]]:
+    """(label, value, delta) of every KPI card as the page formats them."""
+    out = []
+    for k, label in enumerate(labels):
+        for kpi, title, _ in common.KPI_CARDS:
+            row = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == label)].iloc[0]
+            delta = ""
+            if k > 0:
+                text = common.format_kpi(kpi, float(row["diff_mean"]), delta=True)
+                delta = "" if text == "n/a" else text
+            out.append((title, common.format_kpi(kpi, float(row["mean"])), delta))
+    return out
+
+
+def shown_metrics(at: AppTest) -> list[tuple[str, str, str]]:
+    return [(m.label, m.value, m.delta or "") for m in at.metric]
+
+
+# ---------------------------------------------------------------------------------------
+# Compare scenarios (main page)
+# ---------------------------------------------------------------------------------------
+
+
+def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real_compare = sim.compare
+
+    def counting_compare(*args, **kwargs):
+        calls.append(1)
+        return real_compare(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "compare", counting_compare)
+    common.run_scenarios.clear()
+    at = app_test(APP).run()
+    assert_clean(at)
+    at.multiselect(key="scenarios").set_value(["push", "engagement"])
+    set_run_settings(at, SMALL)
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert charts(at), "no chart after Run"
+    assert calls == [1]
+
+    scenarios = [sim.load_scenario(ROOT / "scenarios" / f"{name}.toml", SMALL)
+                 for name in ("push", "engagement")]
+    _, kpis = real_compare(scenarios, seed=1, replications=3, labels=["push", "engagement"])
+    assert shown_metrics(at) == expected_metrics(kpis, ["push", "engagement"])
+    profit = kpis[(kpis["kpi"] == "total_profit") & (kpis["scenario"] == "engagement")]
+    assert at.metric[5].value == f"{profit['mean'].iloc[0]:,.0f}"
+    assert len(at.download_button) >= 5  # CSV, Parquet, KPI table, two scenario files
+
+    # Redrawing the charts uses the cached run.
+    at.toggle(key="bands").set_value(False).run()
+    assert_clean(at)
+    assert charts(at)
+    assert calls == [1]
+
+
+def test_compare_page_single_scenario_and_levers_match_run_and_summarize() -> None:
+    at = app_test(APP).run()
+    at.multiselect(key="scenarios").set_value(["engagement"])
+    set_run_settings(at, {"population.size": 800, "run.steps": 20, "run.replications": 2,
+                          "run.seed": 4})
+    at.multiselect(key="levers").set_value(["promotions.referral_reward", "network.kind"])
+    at.run()
+    at.number_input(key="lever:promotions.referral_reward").set_value(4.0)
+    at.selectbox(key="lever:network.kind").set_value("watts_strogatz")
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert charts(at)
+    scenario = sim.load_scenario(ROOT / "scenarios" / "engagement.toml", {
+        "population.size": 800, "run.steps": 20, "run.replications": 2, "run.seed": 4,
+        "promotions.referral_reward": 4.0, "network.kind": "watts_strogatz"})
+    summary = sim.summarize(sim.run(scenario, seed=4, replications=2))
+    summary.insert(1, "scenario", "engagement")
+    assert shown_metrics(at) == expected_metrics(summary, ["engagement"])
+
+
+def test_compare_page_before_run_and_without_scenarios() -> None:
+    at = app_test(APP).run()
+    assert_clean(at)
+    assert any("Press **Run**" in i.value for i in at.info)
+    at.multiselect(key="scenarios").set_value([]).run()
+    assert_clean(at)
+    assert any("Select at least one scenario" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    (b'base = "push.toml"\n[ads]\nreech = 0.3\n', "ads.reech: unknown key"),
+    (b"this is not = = toml\n", "not valid TOML"),
+    (b'base = "push.toml"\n[ads]\nreach = 2.0\n', "ads.reach"),
+    (b'base = "nowhere.toml"\n', "not a shipped scenario"),
+    (b"\xff\xfe\x00binary", "not a text file"),
+])
+def test_bad_upload_shows_an_error(content: bytes, needle: str) -> None:
+    at = app_test(APP).run()
+    at.file_uploader(key="uploads").set_value(("mine.toml", content, "application/toml"))
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and any(needle in e and "mine.toml" in e for e in errors), errors
+
+
+def test_valid_upload_runs_with_the_shipped_scenarios() -> None:
+    at = app_test(APP).run()
+    at.multiselect(key="scenarios").set_value(["push"])
+    upload = b'base = "push.toml"\nname = "cheap_push"\n[ads]\ncost_per_exposure = 0.02\n'
+    at.file_uploader(key="uploads").set_value(("cheap.toml", upload, "application/toml"))
+    set_run_settings(at, {"population.size": 600, "run.steps": 15, "run.replications": 2,
+                          "run.seed": 1})
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert [m.value for m in at.markdown if m.value in ("**push**", "**cheap_push**")] == \
+        ["**push**", "**cheap_push**"]
+
+
+def test_parse_upload_resolves_shipped_bases() -> None:
+    data = b'base = "over_promotion.toml"\n[promotions]\ndiscount = 0.05\n'
+    label, scenario = common.parse_upload("mine.toml", data)
+    shipped = sim.load_scenario(ROOT / "scenarios" / "over_promotion.toml",
+                                {"promotions.discount": 0.05})
+    assert label == "mine"
+    assert scenario == shipped  # name included: inherited from over_promotion
+    with pytest.raises(ScenarioError, match=r"mine\.toml: product\.price"):
+        common.parse_upload("mine.toml", b'base = "push.toml"\n[product]\nprice = -1\n')
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------
+
+
+def test_widget_bounds_and_texts_come_from_the_schema() -> None:
+    assert common.field_bounds("ads.reach") == (0, 1)
+    assert common.field_bounds("ads.frequency") == (0, 50)
+    assert common.field_bounds("population.size") == (500, 20_000)
+    assert common.field_bounds("run.replications") == (2, 30)
+    assert common.field_bounds("budget.total") == (0, None)
+    assert common.field_kind("community.enabled") is bool
+    assert common.field_choices("network.kind", common.NETWORK_CHOICES) == \
+        list(common.NETWORK_CHOICES)
+    info = sim.Scenario.model_fields["ads"].annotation.model_fields["reach"]
+    assert common.field_help("ads.reach").startswith(info.description)
+    assert common.field_label("promotions.referral_reward") == "Promotions referral reward"
+
+
+def test_time_bands_are_t_intervals_across_replications() -> None:
+    scenario = sim.load_scenario(ROOT / "scenarios" / "push.toml",
+                                 {"population.size": 500, "run.steps": 12})
+    frame = sim.run(scenario, seed=2, replications=4)
+    frame.insert(0, "scenario", "push")
+    frame = common.with_cumulative_profit(frame)
+    bands = common.time_bands(frame, ["customers", "cumulative_profit"])
+    row = bands[(bands["series"] == "customers") & (bands["step"] == 9)].iloc[0]
+    expected = interval(frame.loc[frame["step"] == 9, "customers"])
+    assert row["mean"] == pytest.approx(expected["mean"])
+    assert row["ci_low"] == pytest.approx(expected["ci_low"])
+    assert row["ci_high"] == pytest.approx(expected["ci_high"])
+    last = bands[(bands["series"] == "cumulative_profit") & (bands["step"] == 12)].iloc[0]
+    total = sim.summarize(frame.drop(columns="scenario")).set_index("kpi")
+    assert last["mean"] == pytest.approx(total.loc["total_profit", "mean"])
+
+
+def test_crossover_week_and_formats() -> None:
+    weeks = [0, 1, 2, 3, 4, 5]
+    assert common.crossover_week(weeks, [0, 2, 0, 3, 4, 5], [0, 1, 1, 1, 1, 1]) == 3
+    assert common.crossover_week(weeks, [1, 2, 3, 4, 5, 0], [0] * 6) is None
+    assert common.crossover_week(weeks, [1] * 6, [0] * 6) == 0
+    assert common.format_kpi("total_profit", 12345.6) == "12,346"
+    assert common.format_kpi("total_profit", -500.0, delta=True) == "-500"
+    assert common.format_kpi("roi", 0.256) == "25.6%"
+    assert common.format_kpi("roi", 0.1, delta=True) == "+10.0 pp"
+    assert common.format_kpi("final_clv", math.nan) == "n/a"
+
+
+def test_blend_endpoints_are_the_two_strategies() -> None:
+    run = {"population.size": 400, "run.steps": 20, "run.replications": 2, "run.seed": 3}
+    push = common.with_overrides(common.load_shipped("push"), run, "push")
+    engagement = common.with_overrides(common.load_shipped("engagement"), run, "engagement")
+    for share, pure in ((1.0, push), (0.0, engagement)):
+        mixed = common.blend_strategies(push, engagement, share)
+        a = sim.run(mixed).drop(columns=[])
+        b = sim.run(pure)
+        pd.testing.assert_frame_equal(a, b, check_like=True)
+    half = common.blend_strategies(push, engagement, 0.5)
+    assert half.budget.total == push.budget.total == engagement.budget.total
+    assert half.ads.reach == pytest.approx((push.ads.reach + engagement.ads.reach) / 2)
+    assert half.promotions.discount == pytest.approx(push.promotions.discount / 2)
+    assert half.community.enabled
+    assert half.community.upkeep == pytest.approx(engagement.community.upkeep / 2)
+    with pytest.raises(WomError):
+        common.blend_strategies(push, engagement, 1.5)
+
+
+# ---------------------------------------------------------------------------------------
+# The other pages
+# ---------------------------------------------------------------------------------------
+
+
+def test_lesson_page_runs_and_its_slider_moves() -> None:
+    at = app_test(PAGES / "1_Push_vs_engagement.py")
+    at.session_state["lesson:population.size"] = 800
+    at.session_state["lesson:run.steps"] = 40
+    at.session_state["lesson:run.replications"] = 2
+    at.run()
+    assert_clean(at)
+    assert len(charts(at)) == 4  # customers, profit, two fatigue panels
+    at.slider(key="lesson:share").set_value(70).run()
+    assert_clean(at)
+    assert len(charts(at)) == 4
+    summary = at.markdown[-1].value
+    assert "Your mix with 70% on push" in summary
+    assert "exposure" in summary
+
+
+def test_lesson_page_is_reachable_from_the_main_page() -> None:
+    at = app_test(APP).run()
+    at.session_state["lesson:population.size"] = 600
+    at.session_state["lesson:run.steps"] = 20
+    at.session_state["lesson:run.replications"] = 2
+    at.switch_page("pages/1_Push_vs_engagement.py").run()
+    assert_clean(at)
+    assert at.title[0].value == "Push vs engagement"
+
+
+def test_network_page_renders_stages_and_influencers() -> None:
+    at = app_test(PAGES / "2_Network.py")
+    at.session_state["net:population"] = 200
+    at.session_state["net:steps"] = 12
+    at.run()
+    assert_clean(at)
+    assert len(charts(at)) == 1
+    at.slider(key="net:week").set_value(12).run()
+    assert_clean(at)
+    counts = at.dataframe[0].value
+    assert int(counts.to_numpy().sum()) == 200
+    assert "10 influencers" in at.caption[-1].value
+
+
+def test_network_history_samples_a_connected_subgraph() -> None:
+    scenario = common.with_overrides(common.load_shipped("influencer_seeding"),
+                                     {"population.size": 900, "run.steps": 5}, "test")
+    history = common.network_history(common.scenario_text(scenario), 300, 1)
+    assert history["stages"].shape == (6, 300)
+    assert history["population"] == 900
+    assert len(set(history["nodes"].tolist())) == 300
+    assert history["edges"].size and history["edges"].max() < 300
+
+
+def make_sweep(folder: Path, *, layout: str) -> pd.DataFrame:
+    """A tiny sweep: one Parquet part per run, a manifest and an analysis table.
+
+    ``layout = "wom"``: parts/, _manifest.json and _analysis/ as `wom sweep` and
+    `wom analyze` write them; ``"flat"``: parts in DIR, manifest.json and analysis/.
+    """
+    wom = layout == "wom"
+    parts = folder / "parts" if wom else folder
+    parts.mkdir(parents=True, exist_ok=True)
+    frames = []
+    for point, frequency in enumerate((1, 2, 4)):
+        for replication in range(3):
+            steps = np.arange(6)
+            frame = pd.DataFrame({
+                "point": point, "ads.frequency": frequency, "replication": replication,
+                "step": steps, "promotions.discount": 0.1,
+                "customers": steps * frequency + replication,
+                "profit": steps * 10.0 - frequency * replication})
+            frame.to_parquet(parts / f"p{point:06d}_r{replication:04d}.parquet", index=False)
+            frames.append(frame)
+    manifest = {"design": "grid", "params": [{"key": "ads.frequency", "spec": "1,2,4"}],
+                "overrides": ["population.size=1000"]}
+    (folder / ("_manifest.json" if wom else "manifest.json")).write_text(json.dumps(manifest))
+    analysis = folder / ("_analysis" if wom else "analysis")
+    analysis.mkdir()
+    pd.DataFrame({"parameter": ["ads.frequency"], "rho": [0.8], "p_value": [0.01]}).to_csv(
+        analysis / "profit_spearman.csv", index=False)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("layout", ["wom", "flat"])
+def test_sweep_explorer_plots_a_tiny_sweep(tmp_path: Path, layout: str) -> None:
+    truth = make_sweep(tmp_path / "sweep", layout=layout)
+    at = app_test(PAGES / "3_Sweep_explorer.py").run()
+    assert_clean(at)
+    at.text_input(key="sweep:dir").set_value(str(tmp_path / "sweep")).run()
+    assert_clean(at)
+    assert len(charts(at)) == 1
+    assert at.selectbox(key="sweep:param").options == ["ads.frequency"]
+    assert at.selectbox(key="sweep:output").options == ["customers", "profit"]
+    assert list(at.dataframe[-1].value.columns) == ["parameter", "rho", "p_value"]
+
+    at.selectbox(key="sweep:output").set_value("customers").run()
+    at.radio(key="sweep:how:customers").set_value("last").run()
+    assert_clean(at)
+    summary = at.dataframe[0].value
+    last = truth[truth["step"] == 5]
+    for frequency, group in last.groupby("ads.frequency"):
+        row = summary[summary["ads.frequency"] == frequency].iloc[0]
+        assert row["mean"] == pytest.approx(group["customers"].mean())
+        assert row["replications"] == 3
+
+    at.selectbox(key="sweep:output").set_value("profit").run()
+    at.radio(key="sweep:how:profit").set_value("total").run()
+    assert_clean(at)
+    summary = at.dataframe[0].value
+    totals = truth[truth["step"] > 0].groupby(["ads.frequency", "replication"])["profit"].sum()
+    for frequency, group in totals.groupby(level="ads.frequency"):
+        row = summary[summary["ads.frequency"] == frequency].iloc[0]
+        expected = interval(group)
+        assert row["mean"] == pytest.approx(expected["mean"])
+        assert row["ci_low"] == pytest.approx(expected["ci_low"])
+
+
+def test_sweep_explorer_reports_a_missing_folder(tmp_path: Path) -> None:
+    at = app_test(PAGES / "3_Sweep_explorer.py").run()
+    at.text_input(key="sweep:dir").set_value(str(tmp_path / "nothing")).run()
+    assert not at.exception
+    assert "no such sweep directory" in at.error[0].value
+    (tmp_path / "empty").mkdir()
+    at.text_input(key="sweep:dir").set_value(str(tmp_path / "empty")).run()
+    assert not at.exception
+    assert "no Parquet results" in at.error[0].value
+
+
+# ---------------------------------------------------------------------------------------
+# `wom dashboard`
+# ---------------------------------------------------------------------------------------
+
+
+def test_dashboard_command_binds_to_localhost_by_default() -> None:
+    parser = argparse.ArgumentParser()
+    dashboard_cli.add_dashboard_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["dashboard"])
+    assert (args.port, args.host) == (8501, "127.0.0.1")
+    command = dashboard_cli.dashboard_command(args.port, args.host)
+    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert Path(command[4]) == APP
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    args = parser.parse_args(["dashboard", "--port", "9000", "--host", "0.0.0.0"])
+    assert (args.port, args.host) == (9000, "0.0.0.0")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["dashboard", "--port", "70000"])
