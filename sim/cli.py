@@ -17,11 +17,13 @@ from typing import Any
 import pandas as pd
 
 from . import kernels
+from .analyze import add_analyze_parser, cmd_analyze
 from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
 from .experiment import run, summarize_adoption, write_table
 from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
 from .scenario import load_scenario, parameter_table
+from .sweep import add_sweep_parser, cmd_sweep
 
 
 def _nonnegative(text: str) -> int:
@@ -108,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
 
     add_dashboard_parser(sub)
+    add_sweep_parser(sub)
+    add_analyze_parser(sub)
 
     p_validate = sub.add_parser(
         "validate", help="measure the default market against its calibration facts")
@@ -315,7 +319,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
-            "validate": cmd_validate, "dashboard": cmd_dashboard}
+            "validate": cmd_validate, "dashboard": cmd_dashboard, "sweep": cmd_sweep,
+            "analyze": cmd_analyze}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
