@@ -519,9 +519,10 @@ def add_fit_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("series", help="CSV file with a header (or one number per line)")
     parser.add_argument("--column", help="column name or 1-based position "
                                          "(default: the last numeric column)")
-    parser.add_argument("--form", choices=("increment", "density"), default="increment",
-                        help="increment: adoptions of period t are m [F(t) - F(t-1)] "
-                             "(default); density: m f(t), the rate at t")
+    parser.add_argument("--form", choices=("increment", "density"), default="density",
+                        help="density (default, the textbook form for observed sales): "
+                             "adoptions of period t are m f(t), the rate at t; increment: "
+                             "m [F(t) - F(t-1)], exact for counts of a launch at time 0")
     parser.add_argument("--json", action="store_true",
                         help='print one JSON object {"p", "q", "m", "p_se", "q_se", "m_se", '
                              '"t_peak", "n"}')
@@ -547,7 +548,7 @@ def cmd_fit_bass(args: argparse.Namespace) -> int:
     """
     values, name = read_series(args.series, args.column)
     try:
-        fit = fit_bass(values, form=getattr(args, "form", "increment"))
+        fit = fit_bass(values, form=args.form)
     except WomError as exc:
         raise WomError(f"{args.series}: column {name!r}: {exc}") from None
     if args.json:

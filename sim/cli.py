@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import kernels
 from .analyze import add_analyze_parser, cmd_analyze
+from .bassfit import add_fit_parser, cmd_fit_bass
 from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
 from .experiment import run, summarize_adoption, write_table
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dashboard_parser(sub)
     add_sweep_parser(sub)
     add_analyze_parser(sub)
+    add_fit_parser(sub)
 
     p_validate = sub.add_parser(
         "validate", help="measure the default market against its calibration facts")
@@ -320,7 +322,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
             "validate": cmd_validate, "dashboard": cmd_dashboard, "sweep": cmd_sweep,
-            "analyze": cmd_analyze}
+            "analyze": cmd_analyze, "fit-bass": cmd_fit_bass}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

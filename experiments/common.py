@@ -1,0 +1,144 @@
+"""Shared pieces of the experiment scripts: options, output paths, confidence bands.
+
+Every script in this folder regenerates one figure of docs/experiments.md from scratch:
+``python experiments/<name>.py`` writes ``docs/img/<name>.png`` and
+``docs/data/<name>.csv``; ``--quick`` runs a small version in seconds (for tests and CI),
+``--outdir DIR`` writes to ``DIR/img`` and ``DIR/data`` instead of ``docs/`` and
+``--threads N`` sets the numba threads of each run (default 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from sim.experiment import package_version  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+NETWORKS = ROOT / "data" / "networks"
+DOCS = ROOT / "docs"
+
+#: Seed of every experiment; scenarios compared in one figure share it (common random
+#: numbers: replication r of each uses the random stream (SEED, r)).
+SEED = 1
+
+#: Confidence level of every band and error bar (t-based, over replications).
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where a script writes its figure and its table."""
+
+    png: Path
+    csv: Path
+
+    def sibling(self, suffix: str) -> Path:
+        """Another CSV next to the main one: ``<name>_<suffix>.csv``."""
+        return self.csv.with_name(f"{self.csv.stem}_{suffix}.csv")
+
+
+def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
+    """The options every experiment script takes: ``--quick`` and ``--outdir``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help="small populations and few replications: runs in seconds")
+    parser.add_argument("--outdir", type=Path, default=DOCS,
+                        help="write DIR/img/<name>.png and DIR/data/<name>.csv "
+                             "(default: docs/)")
+    add_threads(parser)
+    return parser.parse_args(argv)
+
+
+def add_threads(parser: argparse.ArgumentParser) -> None:
+    """``--threads``: numba threads of the fast engine (results do not depend on it)."""
+    parser.add_argument("--threads", type=int, default=1,
+                        help="numba threads per run (default 1: on a shared or busy machine "
+                             "one thread is fastest; results are identical for any number)")
+
+
+def outputs(outdir: Path, name: str) -> Outputs:
+    """The figure and table paths of experiment ``name`` under ``outdir`` (created)."""
+    img, data = Path(outdir) / "img", Path(outdir) / "data"
+    img.mkdir(parents=True, exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
+    return Outputs(png=img / f"{name}.png", csv=data / f"{name}.csv")
+
+
+def band(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and t-based 95% confidence interval along axis 0, ignoring NaN.
+
+    Parameters
+    ----------
+    values
+        Shape (replications, points): one row per replication.
+
+    Returns
+    -------
+    dict
+        Arrays ``mean``, ``ci_low``, ``ci_high``, ``sd`` and ``replications`` (the
+        number of non-NaN values at each point); the interval is NaN where fewer than
+        two values exist.
+    """
+    data = np.asarray(values, dtype=float)
+    if data.ndim == 1:
+        data = data[:, None]
+    count = np.sum(~np.isnan(data), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.nansum(data, axis=0)
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        squares = np.nansum((data - mean) ** 2, axis=0)
+        sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
+        quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(count - 1, 1))
+        half = np.where(count > 1, quantile * sd / np.sqrt(np.maximum(count, 1)), np.nan)
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
+            "replications": count}
+
+
+def band_frame(values: np.ndarray, **columns: object) -> pd.DataFrame:
+    """:func:`band` as a table, with constant or per-point ``columns`` in front."""
+    stats_ = band(values)
+    frame = pd.DataFrame({**columns, **stats_})
+    frame["replications"] = frame["replications"].astype(np.int64)
+    return frame
+
+
+def wide(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of a tidy result table as an array of shape (replications, steps + 1)."""
+    return frame.pivot(index="replication", columns="step", values=column).to_numpy(float)
+
+
+def save(fig: plt.Figure, table: pd.DataFrame, out: Outputs, started: float) -> None:
+    """Write the figure (PNG, 150 dpi) and the table, and print where they went."""
+    fig.savefig(out.png, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    table.to_csv(out.csv, index=False)
+    print(f"wrote {out.png}")
+    print(f"wrote {out.csv}")
+    print(f"time {time.perf_counter() - started:.1f} s  (wom-sim {package_version()}, "
+          f"Python {platform.python_version()}, {platform.machine()})")
+
+
+def fmt(value: float, digits: int = 0) -> str:
+    """A number with thousands separators, or 'n/a'."""
+    return f"{value:,.{digits}f}" if math.isfinite(value) else "n/a"
+
+
+def fmt_ci(mean: float, low: float, high: float, digits: int = 0) -> str:
+    """``mean [low, high]`` with thousands separators."""
+    return f"{fmt(mean, digits)} [{fmt(low, digits)}, {fmt(high, digits)}]"
