@@ -338,8 +338,7 @@ def columns_of(sc: Scenario, totals: np.ndarray, floats: np.ndarray, cost_cents:
         return totals[:, TOTAL_INDEX[name]]
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(den > 0, num / np.maximum(den, 1), np.nan)
+        return np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
 
     revenue = t("revenue_cents")
     profit = revenue - t("cogs_cents") - cost_cents
