@@ -211,15 +211,11 @@ def show_results(request: tuple) -> None:
             f"{replications} replications x {steps} weeks on {population:,} consumers...")
     if not kernels.cache_is_warm():
         what += " (the first run compiles the engine: about 30 s)"
-    try:
-        with st.spinner(what, show_time=True):
-            combined, kpis = common.run_scenarios(texts, labels, seed, replications)
-    except WomError as exc:
-        st.error(str(exc))
+    outcome = common.attempt(
+        lambda: common.run_scenarios(texts, labels, seed, replications), what)
+    if outcome is None:
         return
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The run failed: {type(exc).__name__}: {exc}")
-        return
+    combined, kpis = outcome
     st.caption(f"seed {seed} · {replications} paired replications · {steps} weeks · "
                f"{population:,} consumers · engine fast · wom-sim "
                f"{combined.attrs.get('wom_sim_version', '?')}")

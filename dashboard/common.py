@@ -22,7 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -760,3 +760,22 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
         seen[label] = seen.get(label, 0) + 1
         out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
     return out
+
+
+T = TypeVar("T")
+
+
+def attempt(work: Callable[[], T], spinner: str, failure: str = "The run failed") -> T | None:
+    """Run ``work`` under a spinner; show any error as a message and return None.
+
+    Bad input (:class:`WomError`) shows its own message; anything else is reported
+    with its type, never as a traceback.
+    """
+    try:
+        with st.spinner(spinner, show_time=True):
+            return work()
+    except WomError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
+        st.error(f"{failure}: {type(exc).__name__}: {exc}")
+    return None

@@ -177,16 +177,11 @@ def main() -> None:
     mix_label = f"your mix ({share}% push)"
     if 0 < share < 100:
         entries.insert(1, (mix_label, mix))
-    try:
-        with st.spinner(f"Simulating {len(entries)} strategies x {reps} replications x "
-                        f"{run['run.steps']} weeks on {run['population.size']:,} consumers...",
-                        show_time=True):
-            results = [run_one(sc, label, seed, reps) for label, sc in entries]
-    except WomError as exc:
-        st.error(str(exc))
-        return
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The run failed: {type(exc).__name__}: {exc}")
+    results = common.attempt(
+        lambda: [run_one(sc, label, seed, reps) for label, sc in entries],
+        f"Simulating {len(entries)} strategies x {reps} replications x "
+        f"{run['run.steps']} weeks on {run['population.size']:,} consumers...")
+    if results is None:
         return
     labels = [label for label, _ in entries]
     combined = common.with_cumulative_profit(pd.concat([r[0] for r in results],
@@ -235,14 +230,9 @@ def main() -> None:
                 "weeks, at different ad frequencies. More exposures reach more people at "
                 "first; past a point fatigue lowers the response to each ad and erodes "
                 "brand trust, which slows every later step of the funnel.")
-    try:
-        with st.spinner("Simulating the ad-frequency sweep...", show_time=True):
-            curve = fatigue_curve(common.scenario_text(push), seed, reps)
-    except WomError as exc:
-        st.error(str(exc))
-        return
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The fatigue sweep failed: {type(exc).__name__}: {exc}")
+    curve = common.attempt(lambda: fatigue_curve(common.scenario_text(push), seed, reps),
+                           "Simulating the ad-frequency sweep...", "The fatigue sweep failed")
+    if curve is None:
         return
     columns = st.columns(2)
     columns[0].altair_chart(fatigue_chart(curve, "ever customers",

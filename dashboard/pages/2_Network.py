@@ -20,7 +20,6 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import charts, common  # noqa: E402
-from sim.errors import WomError  # noqa: E402
 
 SHOWN = 400
 
@@ -46,20 +45,16 @@ def main() -> None:
     st.caption("The market defaults to 400 consumers so every one of them is drawn; the "
                "budget and community costs stay those of the scenario file. A larger "
                "market is simulated in full and sampled for the picture.")
-    try:
+    def simulate() -> dict[str, object]:
         scenario = common.with_overrides(
             common.load_shipped(name),
             {"population.size": int(population), "run.steps": int(weeks),
              "run.seed": int(seed), "run.replications": 1},
             source=f"{name} (network view)")
-        with st.spinner("Simulating one replication...", show_time=True):
-            history = common.network_history(common.scenario_text(scenario), SHOWN,
-                                             int(seed))
-    except WomError as exc:
-        st.error(str(exc))
-        return
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The run failed: {type(exc).__name__}: {exc}")
+        return common.network_history(common.scenario_text(scenario), SHOWN, int(seed))
+
+    history = common.attempt(simulate, "Simulating one replication...")
+    if history is None:
         return
 
     step = st.slider("Week", 0, int(weeks), min(8, int(weeks)), key="net:week")
