@@ -20,8 +20,10 @@ from .model import WomModel
 from .reference import ReferenceModel
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
-# A batch of the fast engine holds replications x consumers int32 states; above this
-# many cells the replications are split into several batches to bound memory.
+# A batch of the fast engine holds arrays of shape (replications, consumers); above this
+# many cells the replications are split into several batches to bound memory (about
+# 80 MB for the presets' int32 state; the commerce model keeps some 150 bytes per cell,
+# so it gets a tenth as many).
 BATCH_CELLS = 20_000_000
 
 
@@ -79,7 +81,9 @@ def run(
     -------
     pandas.DataFrame
         One row per (replication, step), step 0 the starting state, with columns
-        ``replication, step, time, seed, population, adopted, new_adopters``.
+        ``replication, step, time, seed, population, adopted`` and then
+        ``new_adopters`` for the classic presets or the commerce model's funnel, money,
+        conversation, loyalty and community columns (docs/model.md).
         ``frame.attrs`` records the resolved scenario, its hash, the seed, the engine
         and the package version.
 
@@ -100,7 +104,8 @@ def run(
             kernels.set_threads(threads)
         except ValueError as exc:
             raise WomError(f"threads: {exc}") from None
-        batch = max(1, min(plan.replications, BATCH_CELLS // max(network.n, 1)))
+        cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
+        batch = max(1, min(plan.replications, cells // max(network.n, 1)))
         starts = range(0, plan.replications, batch)
     else:
         batch = 1
