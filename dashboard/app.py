@@ -24,6 +24,7 @@ import streamlit as st  # noqa: E402
 from dashboard import charts, common  # noqa: E402
 from sim import kernels  # noqa: E402
 from sim.errors import WomError  # noqa: E402
+from sim.metrics import unique_labels  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
 
 RUN_SETTINGS = ("population.size", "run.steps", "run.replications", "run.seed")
@@ -97,7 +98,7 @@ def lever_settings(first: Scenario | None) -> dict[str, Any]:
 def resolve(entries: list[tuple[str, Scenario]],
             overrides: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The TOML texts and labels of the scenarios with the overrides, or None on error."""
-    labels = common.unique_labels(label for label, _ in entries)
+    labels = unique_labels(label for label, _ in entries)
     texts = []
     ok = True
     for label, scenario in zip(labels, entries, strict=True):

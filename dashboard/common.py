@@ -752,16 +752,6 @@ def parameter_summary(final: pd.DataFrame, param: str, output: str) -> pd.DataFr
                                        "replications"])
 
 
-def unique_labels(labels: Iterable[str]) -> list[str]:
-    """Labels made unique as :func:`sim.compare` does: repeats get ``#2``, ``#3``, ..."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
-    return out
-
-
 T = TypeVar("T")
 
 

@@ -42,7 +42,7 @@ starting state), so they match the acquisitions counted by ``cost_per_acquisitio
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -265,12 +265,17 @@ def _labels(scenarios: Sequence[Scenario], paths: Sequence[str | None],
     else:
         names = [sc.name or (Path(p).stem if p else f"scenario{k + 1}")
                  for k, (sc, p) in enumerate(zip(scenarios, paths, strict=True))]
+    return unique_labels(names)
+
+
+def unique_labels(labels: Iterable[str]) -> list[str]:
+    """Labels made unique for a comparison: repeats get ``#2``, ``#3``, ..."""
     seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return unique
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
+    return out
 
 
 def compare(
