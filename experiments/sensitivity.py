@@ -18,8 +18,6 @@ unless --sweep-dir is given (re-running into the same --sweep-dir resumes the sw
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 import tempfile
 import time
@@ -53,43 +51,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _registered(command: str) -> bool:
-    """Whether ``sim.cli`` already has ``command``."""
-    from sim.cli import build_parser
-
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), \
-                contextlib.redirect_stderr(io.StringIO()):
-            build_parser().parse_known_args([command, "--help"])
-    except SystemExit as exc:  # --help exits 0; an unknown command exits 2
-        return exc.code == 0
-    return True
-
-
-def _module_main(argv: list[str]) -> int:
-    """``sweep`` / ``analyze`` straight from their modules, while cli.py lacks them."""
-    from sim.analyze import add_analyze_parser, cmd_analyze
-    from sim.errors import WomError
-    from sim.sweep import add_sweep_parser, cmd_sweep
-
-    parser = argparse.ArgumentParser(prog="wom")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_sweep_parser(sub)
-    add_analyze_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return {"sweep": cmd_sweep, "analyze": cmd_analyze}[args.command](args)
-    except WomError as exc:
-        print(f"wom: error: {exc}", file=sys.stderr)
-        return 2
-
-
 def wom(argv: list[str]) -> None:
     """Run a ``wom`` command in this process; stop with its message if it fails."""
     from sim.cli import main as wom_main
 
     print("wom " + " ".join(argv), flush=True)
-    code = wom_main(argv) if _registered(argv[0]) else _module_main(argv)
+    code = wom_main(argv)
     if code != 0:
         raise SystemExit(f"sensitivity: `wom {argv[0]}` failed with exit code {code}")
 

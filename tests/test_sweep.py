@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -18,12 +17,11 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.analyze import add_analyze_parser, analyze_sweep, cmd_analyze
+from sim.analyze import analyze_sweep
+from sim.cli import main as cli_main
 from sim.errors import WomError
 from sim.sweep import (
     SweepError,
-    add_sweep_parser,
-    cmd_sweep,
     load_sweep,
     metric_per_replication,
     parse_param,
@@ -48,17 +46,8 @@ def small_plan(**kw):
 
 
 def wom(argv: list[str]) -> int:
-    """Like ``sim.cli.main`` for the two commands of this module: exit 2 on WomError."""
-    parser = argparse.ArgumentParser(prog="wom")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_sweep_parser(sub)
-    add_analyze_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return {"sweep": cmd_sweep, "analyze": cmd_analyze}[args.command](args)
-    except WomError as exc:
-        print(f"wom: error: {exc}", file=sys.stderr)
-        return 2
+    """The ``wom`` command line in this process (exit code 2 on bad input)."""
+    return cli_main(argv)
 
 
 def parts_of(out: Path) -> list[str]:
@@ -505,15 +494,11 @@ def test_the_cli_sweep_prints_a_summary(tmp_path, capsys):
 
 
 def test_wom_cli_runs_sweep_and_analyze(tmp_path, capsys):
-    from sim import cli
-
-    if "sweep" not in getattr(cli, "COMMANDS", {}):
-        pytest.skip("sweep and analyze are not registered in sim.cli yet")
     out = tmp_path / "w"
-    assert cli.main(["sweep", BASS, "--param", "diffusion.q=0.2,0.4", "--steps", "5",
+    assert cli_main(["sweep", BASS, "--param", "diffusion.q=0.2,0.4", "--steps", "5",
                      "--replications", "2", "--set", "population.size=300", "--workers", "1",
                      "--quiet", "--out", str(out)]) == 0
-    assert cli.main(["analyze", str(out), "--no-plots"]) == 0
+    assert cli_main(["analyze", str(out), "--no-plots"]) == 0
     assert "rank correlation" in capsys.readouterr().out
-    assert cli.main(["sweep", BASS, "--param", "diffusion.q", "--out", str(out)]) == 2
+    assert cli_main(["sweep", BASS, "--param", "diffusion.q", "--out", str(out)]) == 2
     assert "--param diffusion.q: expected KEY=SPEC" in capsys.readouterr().err
