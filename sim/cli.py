@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import kernels
 from .analyze import add_analyze_parser, cmd_analyze
+from .argtypes import nonnegative, positive
 from .bassfit import add_fit_parser, cmd_fit_bass
 from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
@@ -25,20 +26,6 @@ from .experiment import run, summarize_adoption, write_table
 from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
 from .scenario import load_scenario, parameter_table
 from .sweep import add_sweep_parser, cmd_sweep
-
-
-def _nonnegative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, found {text}")
-    return value
 
 
 class _AtLeastTwo(argparse.Action):
@@ -62,9 +49,9 @@ def _add_run_options(parser: argparse.ArgumentParser, *, several: bool = False) 
     else:
         parser.add_argument("scenario", help="scenario TOML file")
         first = ""
-    parser.add_argument("--seed", type=_nonnegative, help=f"run seed (default: {first}run.seed)")
-    parser.add_argument("--steps", type=_nonnegative, help=f"steps (default: {first}run.steps)")
-    parser.add_argument("--replications", type=_positive,
+    parser.add_argument("--seed", type=nonnegative, help=f"run seed (default: {first}run.seed)")
+    parser.add_argument("--steps", type=nonnegative, help=f"steps (default: {first}run.steps)")
+    parser.add_argument("--replications", type=positive,
                         help=f"replications (default: {first}run.replications)")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY=VALUE",
@@ -77,7 +64,7 @@ def _add_engine_options(parser: argparse.ArgumentParser, out: str) -> None:
     """--engine, --threads, --out and --quiet."""
     parser.add_argument("--engine", choices=("fast", "reference"), default="fast",
                         help="fast (numba, default) or reference (one Mesa agent per consumer)")
-    parser.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
+    parser.add_argument("--threads", type=positive, help="numba threads (default: all cores)")
     parser.add_argument("--out", help=f"write {out} to FILE.parquet or FILE.csv")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -105,10 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench = sub.add_parser("bench", help="speed of the fast engine against the reference")
     p_bench.add_argument("--sizes", default="10000,100000",
                          help="comma-separated population sizes (default: 10000,100000)")
-    p_bench.add_argument("--steps", type=_positive, default=20, help="fast-engine steps")
-    p_bench.add_argument("--reference-steps", type=_positive, default=3,
+    p_bench.add_argument("--steps", type=positive, default=20, help="fast-engine steps")
+    p_bench.add_argument("--reference-steps", type=positive, default=3,
                          help="reference-engine steps (it is slow)")
-    p_bench.add_argument("--threads", type=_positive, help="numba threads (default: all cores)")
+    p_bench.add_argument("--threads", type=positive, help="numba threads (default: all cores)")
 
     add_dashboard_parser(sub)
     add_sweep_parser(sub)
@@ -117,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_validate = sub.add_parser(
         "validate", help="measure the default market against its calibration facts")
-    p_validate.add_argument("--replications", type=_positive, default=10,
+    p_validate.add_argument("--replications", type=positive, default=10,
                             help="replications per scenario (default: 10)")
-    p_validate.add_argument("--seed", type=_nonnegative, default=1, help="seed (default: 1)")
+    p_validate.add_argument("--seed", type=nonnegative, default=1, help="seed (default: 1)")
     return parser
 
 

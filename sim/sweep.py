@@ -116,6 +116,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from . import kernels
+from .argtypes import nonnegative, positive
 from .errors import WomError
 from .experiment import package_version, run, with_run
 from .metrics import interval
@@ -1483,26 +1484,6 @@ def summarize_sweep(source: str | Path | pd.DataFrame, metric: str,
 # ---------------------------------------------------------------------------
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, found {text}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, found {text}")
-    return value
-
-
-def _nonnegative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text}")
-    return value
-
-
 _EPILOG = """\
 SPEC is a list (0.1,0.2,0.5; choices and booleans too: seeding.strategy=random,degree)
 or an inclusive range start:stop:count (0:1:11 = 0, 0.1, ..., 1). lhs, sobol and morris
@@ -1535,12 +1516,12 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="grid: every combination (default); lhs: Latin hypercube of N points; "
                         "sobol: Saltelli design, N*(2D+2) points (N a power of 2); "
                         "morris: N trajectories, N*(D+1) points")
-    p.add_argument("--samples", type=_positive, metavar="N",
+    p.add_argument("--samples", type=positive, metavar="N",
                    help="N of the lhs, sobol and morris designs")
-    p.add_argument("--replications", type=_positive, metavar="N",
+    p.add_argument("--replications", type=positive, metavar="N",
                    help="replications per point (default: run.replications)")
-    p.add_argument("--steps", type=_nonnegative, metavar="N", help="steps (default: run.steps)")
-    p.add_argument("--seed", type=_nonnegative, metavar="N",
+    p.add_argument("--steps", type=nonnegative, metavar="N", help="steps (default: run.steps)")
+    p.add_argument("--seed", type=nonnegative, metavar="N",
                    help="seed of every point and of the sampler (default: run.seed)")
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY=VALUE",
@@ -1549,9 +1530,9 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.add_argument("--engine", choices=("fast", "reference"), default="fast",
                    help="fast (numba, default) or reference (one Mesa agent per consumer)")
-    p.add_argument("--workers", type=_positive, metavar="N",
+    p.add_argument("--workers", type=positive, metavar="N",
                    help="parallel workers (default: all cores; 1 runs in this process)")
-    p.add_argument("--threads", type=_positive, metavar="N",
+    p.add_argument("--threads", type=positive, metavar="N",
                    help="numba threads per worker (default: all cores with --workers 1, "
                         "else 1)")
     executors = p.add_mutually_exclusive_group()
