@@ -28,19 +28,17 @@ class Brand(mesa.Agent):
     Parameters
     ----------
     model
-        The Mesa model the brand belongs to.
-    scenario
-        The scenario whose budget, ads, promotions, community and influencers it runs.
+        The Mesa model the brand belongs to; the brand runs the budget, ads, promotions,
+        community and influencers of its scenario (``model.config``).
     replications
         Number of replications whose books it keeps.
     population
         Number of consumers (the ad package is priced on it).
     """
 
-    def __init__(self, model: mesa.Model, scenario: Scenario, replications: int,
-                 population: int) -> None:
+    def __init__(self, model: mesa.Model, replications: int, population: int) -> None:
         super().__init__(model)
-        self.scenario = scenario
+        scenario: Scenario = model.config
         self.population = population
         self.remaining = np.full(replications, cents(scenario.budget.total), dtype=np.int64)
         self.spent = np.zeros(replications, dtype=np.int64)
@@ -53,14 +51,14 @@ class Brand(mesa.Agent):
 
     def plan_week(self, week: int) -> WeekPlan:
         """Decide this week's activities from the money left and last week's community."""
-        self.plan = plan_week(self.scenario, week, self.remaining, self.members,
+        self.plan = plan_week(self.model.config, week, self.remaining, self.members,
                               self.population)
         return self.plan
 
     def signals(self) -> tuple[np.ndarray, np.ndarray]:
         """Review boost and community content pressure per replication (from the books
         as they stood at the end of last week)."""
-        sc = self.scenario
+        sc = self.model.config
         boost = np.array([review_boost(sc, int(c), int(s))
                           for c, s in zip(self.review_count, self.rating_sum, strict=True)])
         content = np.array([content_pressure(sc, int(m), int(s))
@@ -71,7 +69,7 @@ class Brand(mesa.Agent):
         """Pay the week (fixed costs planned, variable costs from the totals); returns
         the week's cost in cents per replication, and updates the books."""
         assert self.plan is not None, "plan_week() must come first"
-        p = self.scenario.promotions
+        p = self.model.config.promotions
         t = TOTAL_INDEX
         variable = (totals[:, t["discount_cents"]]
                     + totals[:, t["referrals"]] * cents(p.referral_reward)

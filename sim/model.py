@@ -121,7 +121,7 @@ class WomModel(mesa.Model):
     ) -> None:
         seed = scenario.run.seed if seed is None else seed
         super().__init__(rng=seed)
-        self.scenario = scenario
+        self.config = scenario
         self.seed = seed
         self.network = build_network(scenario) if network is None else network
         check_compatible(scenario, self.network)
@@ -147,7 +147,7 @@ class WomModel(mesa.Model):
 
     def _init_commerce(self) -> None:
         """State arrays of the commerce model, its traits, seeds, brand and influencers."""
-        sc = self.scenario
+        sc = self.config
         reps, n = self.adopted_step.shape
         shape = (reps, n)
         self.params = params_of(sc)
@@ -181,7 +181,7 @@ class WomModel(mesa.Model):
             for node in influencer_nodes(self.network, sc, int(stream)).tolist():
                 self.influencers.append(Influencer(self, node, int(self.replications[row])))
                 self.influencer[row, node] = 1
-        self.brand = Brand(self, sc, reps, n)
+        self.brand = Brand(self, reps, n)
         self._record_commerce()
 
     def _record_commerce(self) -> None:
@@ -197,12 +197,12 @@ class WomModel(mesa.Model):
         cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(reps, np.int64)
         top1 = np.array([top_share_ratio(row) for row in self.spend])
         b = self.brand
-        self.latest = columns_of(self.scenario, totals, floats, cost, b.spent, b.review_count,
+        self.latest = columns_of(self.config, totals, floats, cost, b.spent, b.review_count,
                                  b.rating_sum, top1, self.network.n)
 
     def _step_commerce(self) -> None:
         t = self.time_step
-        sc = self.scenario
+        sc = self.config
         net = self.network
         tr = self.traits
         plan = self.brand.plan_week(t)
@@ -226,7 +226,7 @@ class WomModel(mesa.Model):
 
     def _thresholds(self) -> np.ndarray:
         """Linear-threshold thresholds: fixed (Watts) or 1 - U per consumer (KKT)."""
-        diffusion = self.scenario.diffusion
+        diffusion = self.config.diffusion
         shape = self.adopted_step.shape
         if diffusion.model != "linear_threshold":
             return np.zeros((0, 0))
@@ -239,8 +239,8 @@ class WomModel(mesa.Model):
     def step(self) -> None:
         """Advance every replication by one step and record it."""
         self.time_step += 1
-        d = self.scenario.diffusion
-        dt = self.scenario.run.dt
+        d = self.config.diffusion
+        dt = self.config.run.dt
         net = self.network
         purpose = int(Purpose.ADOPT)
         t = self.time_step
@@ -267,7 +267,7 @@ class WomModel(mesa.Model):
         data = self.datacollector.get_model_vars_dataframe()
         columns = {name: np.stack(data[name].to_list()) for name in data.columns}
         return results_frame(self.replications, columns, self.network.n,
-                             self.scenario.run.dt, self.seed)
+                             self.config.run.dt, self.seed)
 
 
 def results_frame(

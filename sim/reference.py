@@ -81,12 +81,12 @@ class Consumer(mesa.Agent):
 
     def decide_bass(self, step: int) -> bool:
         """Bass hazard: innovation p plus imitation q times the adopted share, per unit time."""
-        d = self.model.scenario.diffusion
+        d = self.model.config.diffusion
         if self.model.network.mixed:
             share = self.model.adopted_count / len(self.model.consumers)
         else:
             share = self.adopted_share(step)
-        return self.draw(step) < (d.p + d.q * share) * self.model.scenario.run.dt
+        return self.draw(step) < (d.p + d.q * share) * self.model.config.run.dt
 
     def decide_threshold(self, step: int) -> bool:
         """Linear threshold: adopt once the adopted share of in-weight reaches the threshold."""
@@ -94,7 +94,7 @@ class Consumer(mesa.Agent):
 
     def decide_cascade(self, step: int) -> bool:
         """Independent cascade: each source that adopted last step tries once, w.p. p * w."""
-        p = self.model.scenario.diffusion.p
+        p = self.model.config.diffusion.p
         stay = 1.0
         for source, weight in zip(self.sources, self.weights, strict=True):
             if self.model.consumers[source].adopted_step == step - 1:
@@ -107,7 +107,7 @@ class Consumer(mesa.Agent):
         if self.adopted_step >= 0:
             self.adopts_now = False
             return
-        rule = self.model.scenario.diffusion.model
+        rule = self.model.config.diffusion.model
         if rule == "bass":
             self.adopts_now = self.decide_bass(step)
         elif rule == "linear_threshold":
@@ -153,7 +153,7 @@ class ReferenceModel(mesa.Model):
                  network: Network | None = None) -> None:
         seed = scenario.run.seed if seed is None else seed
         super().__init__(rng=seed)
-        self.scenario = scenario
+        self.config = scenario
         self.seed = seed
         self.replication = replication
         self.network = build_network(scenario) if network is None else network
@@ -184,7 +184,7 @@ class ReferenceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _init_commerce(self) -> None:
-        sc = self.scenario
+        sc = self.config
         net = self.network
         self.params = params_of(sc)
         self.present_values = present_values(sc)
@@ -206,7 +206,7 @@ class ReferenceModel(mesa.Model):
         for node in influencer_nodes(net, sc, self.stream).tolist():
             self.influencers.append(Influencer(self, node, self.replication))
             self.shoppers[node].influencer = True
-        self.brand = Brand(self, sc, 1, net.n)
+        self.brand = Brand(self, 1, net.n)
         self.checkin_offered = sc.promotions.checkin_reward > 0
         self.plan = None
         self._record_commerce()
@@ -219,14 +219,14 @@ class ReferenceModel(mesa.Model):
         cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(1, np.int64)
         spend = np.array([s.spend for s in self.shoppers], dtype=np.int64)
         b = self.brand
-        self.latest = columns_of(self.scenario, totals, floats, cost, b.spent, b.review_count,
+        self.latest = columns_of(self.config, totals, floats, cost, b.spent, b.review_count,
                                  b.rating_sum, np.array([top_share_ratio(spend)]),
                                  self.network.n)
 
     def step(self) -> None:
         """All consumers decide from the previous state, then all adopt."""
         self.time_step += 1
-        if self.scenario.diffusion.model == "commerce":
+        if self.config.diffusion.model == "commerce":
             self.plan = self.brand.plan_week(self.time_step)
             boost, content = self.brand.signals()
             self.boost, self.content = float(boost[0]), float(content[0])
@@ -246,7 +246,7 @@ class ReferenceModel(mesa.Model):
         columns = {name: np.asarray(data[name].to_list()).reshape(-1, 1)
                    for name in data.columns}
         return results_frame(np.array([self.replication]), columns, self.network.n,
-                             self.scenario.run.dt, self.seed)
+                             self.config.run.dt, self.seed)
 
 
 class Shopper(mesa.Agent):
