@@ -28,8 +28,7 @@ from .commerce import (
     present_values,
     top_share_ratio,
 )
-from .market import build_network, check_compatible
-from .network import Network
+from .network import Network, build_network, check_compatible
 from .rng import Purpose, mix, stream_key
 from .scenario import Scenario
 from .strategies import choose_seeds, influence_ranking
