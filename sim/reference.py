@@ -45,7 +45,7 @@ from .model import column_reporters, influencer_nodes, results_frame, seed_satis
 from .network import Network, build_network, check_compatible
 from .rng import Purpose, stream_key, uniform
 from .scenario import Scenario
-from .strategies import choose_seeds
+from .seeding import choose_seeds
 
 
 class Consumer(mesa.Agent):
