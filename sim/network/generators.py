@@ -121,6 +121,16 @@ def _check_probability(value: float, what: str) -> float:
     return p
 
 
+def _check_exponent(value: float) -> float:
+    try:
+        gamma = float(value)
+    except (TypeError, ValueError):
+        raise NetworkError(f"exponent must be a number, found {value!r}") from None
+    if not (math.isfinite(gamma) and gamma > 1.0):
+        raise NetworkError(f"exponent must be > 1, found {value!r}")
+    return gamma
+
+
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(_check_count(seed, "seed"))
 
@@ -527,18 +537,19 @@ def powerlaw_degrees(
     NetworkError
         On invalid arguments, or if no sequence with an even sum exists
         (``min_degree == max_degree``, both odd, and ``n`` odd).
+
+    References
+    ----------
+    .. [1] Clauset, A., Shalizi, C. R. and Newman, M. E. J. (2009). Power-law
+       distributions in empirical data. SIAM Review 51, 661-703 (the discrete law and
+       its continuous approximation rounded to the nearest integer).
     """
     n = _check_count(n, "n", minimum=1)
     kmin = _check_count(min_degree, "min_degree", minimum=1)
     kmax = max(n - 1, kmin) if max_degree is None else _check_count(max_degree, "max_degree")
     if kmax < kmin:
         raise NetworkError(f"max_degree {kmax} is below min_degree {kmin}")
-    try:
-        gamma = float(exponent)
-    except (TypeError, ValueError):
-        raise NetworkError(f"exponent must be a number, found {exponent!r}") from None
-    if not (math.isfinite(gamma) and gamma > 1.0):
-        raise NetworkError(f"exponent must be > 1, found {exponent!r}")
+    gamma = _check_exponent(exponent)
     rng = _rng(seed)
     # Exact table of the unnormalised masses (k / kmin)^-gamma for k <= top.
     top = min(kmax, kmin + _POWERLAW_TABLE)

@@ -30,13 +30,11 @@ def bernoulli_positions(
     Erdos-Renyi and stochastic block generators pick edges among all node pairs, and
     how CELF samples its live-edge worlds.
 
-    The gaps are drawn from ``rng`` in chunks. The first chunk holds the expected
-    number of positions plus ``spare_sd`` standard deviations plus ``spare``; each
-    later one ``1 / shrink`` of the one before, but at least ``spare``. The positions
-    returned depend only on the state of ``rng``; the chunk sizes decide how many
-    variates are consumed, hence the state ``rng`` is left in. A caller that goes on
-    drawing from ``rng`` therefore keeps its chunk sizes fixed, so that its results
-    stay the same from one version to the next.
+    The gaps are drawn in chunks: the expected count plus ``spare_sd`` standard
+    deviations plus ``spare``, then each chunk ``1 / shrink`` of the one before (at
+    least ``spare``). The positions depend only on the state of ``rng``; the chunk
+    sizes decide how many variates are consumed, hence the state ``rng`` is left in,
+    so a caller that goes on drawing from ``rng`` keeps its chunk sizes fixed.
 
     Parameters
     ----------

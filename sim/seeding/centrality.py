@@ -128,6 +128,11 @@ def core_numbers(network: Network) -> NDArray[np.int64]:
     bucket peeling of Batagelj and Zaversnik in O(n + m) with numba, so it also runs on
     networks far beyond networkx; it equals :func:`networkx.core_number`.
 
+    Parameters
+    ----------
+    network : Network
+        Any network (a fully mixed population has core number 0 everywhere).
+
     Returns
     -------
     numpy.ndarray
