@@ -22,8 +22,8 @@ import numpy as np
 
 from . import kernels
 from .experiment import package_version, step_model
-from .market import build_network
 from .model import WomModel
+from .network import build_network
 from .reference import ReferenceModel
 from .scenario import Scenario, load_scenario, scenario_from_dict
 from .validate import SCENARIOS

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .rng import Purpose, stream_key, uniform_array
+from .rng import Purpose, uniform_array
 from .scenario import Scenario
 
 
@@ -199,22 +199,6 @@ def draw_traits(sc: Scenario, streams: list[int], n: int) -> Traits:
             np.floor(basket * sc.product.cost_share + 0.5).astype(np.int64))
         rows["reads_reviews"].append(u(Purpose.READS_REVIEWS) < c.review_readers)
     return Traits(**{k: np.stack(v) for k, v in rows.items()})
-
-
-def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_share: float,
-                  weak_weight: float, seed: int) -> np.ndarray:
-    """Mark a share of ties weak: their weight is multiplied by ``weak_weight``.
-
-    The draw of a tie is keyed by its unordered pair of ends, so both directions of an
-    undirected tie get the same strength.
-    """
-    if weak_share <= 0:
-        return weights
-    lo = np.minimum(src, dst).astype(np.uint64)
-    hi = np.maximum(src, dst).astype(np.uint64)
-    key = lo * np.uint64(1 << 32) + hi
-    weak = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES) < weak_share
-    return np.where(weak, weights * np.float32(weak_weight), weights).astype(np.float32)
 
 
 class WeekPlan(NamedTuple):

@@ -15,8 +15,8 @@ from tqdm.auto import tqdm
 
 from . import kernels
 from .errors import WomError
-from .market import build_network
 from .model import WomModel
+from .network import build_network
 from .reference import ReferenceModel
 from .scenario import Scenario, load_scenario, scenario_from_dict
 

@@ -28,11 +28,10 @@ from .commerce import (
     present_values,
     top_share_ratio,
 )
-from .market import build_network, check_compatible
-from .network import Network
+from .network import Network, build_network, check_compatible
 from .rng import Purpose, mix, stream_key
 from .scenario import Scenario
-from .strategies import choose_seeds, influence_ranking
+from .seeding import choose_seeds, influence_ranking
 
 
 # Model-level reporters: named functions (picklable), each returning one value per

@@ -41,12 +41,11 @@ from .commerce import (
     present_values,
     top_share_ratio,
 )
-from .market import build_network, check_compatible
 from .model import column_reporters, influencer_nodes, results_frame, seed_satisfaction
-from .network import Network
+from .network import Network, build_network, check_compatible
 from .rng import Purpose, stream_key, uniform
 from .scenario import Scenario
-from .strategies import choose_seeds
+from .seeding import choose_seeds
 
 
 class Consumer(mesa.Agent):

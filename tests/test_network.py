@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sim import network as nw
 from sim.errors import NetworkError, WomError
-from sim.network import Network
+from sim.network import Network, generators
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORKS = ROOT / "data" / "networks"
@@ -275,12 +275,44 @@ def test_mixed_and_complete() -> None:
 
 
 def test_pair_index_inverse() -> None:
-    w, v = nw._pair_of_index(np.arange(5050, dtype=np.int64))
+    w, v = generators._pair_of_index(np.arange(5050, dtype=np.int64))
     expected = np.array([(a, b) for b in range(101) for a in range(b)])
     assert np.array_equal(w, expected[:, 0]) and np.array_equal(v, expected[:, 1])
     big = np.array([10**8 * (10**8 - 1) // 2 - 1, 10**8 * (10**8 - 1) // 2], dtype=np.int64)
-    w, v = nw._pair_of_index(big)  # last pair below node 10^8, first pair of node 10^8
+    w, v = generators._pair_of_index(big)  # last pair below node 10^8, first pair of node 10^8
     assert v.tolist() == [10**8 - 1, 10**8] and w.tolist() == [10**8 - 2, 0]
+
+
+@pytest.mark.parametrize("total, p", [(10**6, 1e-3), (10**5, 0.3), (40, 0.5)])
+def test_bernoulli_positions(total: int, p: float) -> None:
+    # 400 draws: the mean count is Binomial(total, p) / 400 -> 4 standard errors; every
+    # position equally likely -> the mean position is (total - 1) / 2 within 4 s.e. too.
+    rng = np.random.default_rng(3)
+    draws = [nw.bernoulli_positions(rng, total, p) for _ in range(400)]
+    for pos in draws:
+        assert pos.dtype == np.int64 and np.all(np.diff(pos) > 0)
+        assert len(pos) == 0 or (pos[0] >= 0 and pos[-1] < total)
+    counts = np.array([len(pos) for pos in draws])
+    assert abs(counts.mean() - total * p) < 4 * math.sqrt(total * p * (1 - p) / 400)
+    every = np.concatenate(draws)
+    se = math.sqrt((total**2 - 1) / 12 / len(every))
+    assert abs(every.mean() - (total - 1) / 2) < 4 * se
+
+
+def test_bernoulli_positions_chunks_change_only_the_state_left() -> None:
+    # The positions depend on the generator alone; the chunk sizes only on how many
+    # variates are consumed (CELF keeps 4 s.d. + 16 with equal chunks, for its numbers).
+    first, second = np.random.default_rng(8), np.random.default_rng(8)
+    a = nw.bernoulli_positions(first, 10**5, 0.01)
+    b = nw.bernoulli_positions(second, 10**5, 0.01, spare_sd=4.0, spare=16, shrink=1)
+    assert np.array_equal(a, b) and len(a) > 900
+    assert first.random() != second.random()
+    rng = np.random.default_rng(0)
+    assert nw.bernoulli_positions(rng, 0, 0.5).size == 0
+    assert nw.bernoulli_positions(rng, 9, 0.0).size == 0
+    assert nw.bernoulli_positions(rng, 5, 1.0).tolist() == [0, 1, 2, 3, 4]
+    with pytest.raises(NetworkError, match="too many"):
+        nw.bernoulli_positions(rng, 2**62, 0.5)
 
 
 def test_erdos_renyi() -> None:
@@ -438,7 +470,7 @@ def test_powerlaw_degrees() -> None:
 def test_powerlaw_degrees_tail_beyond_table(monkeypatch: pytest.MonkeyPatch) -> None:
     # Draw degrees above min_degree + 20 from the continuous tail and compare the share at
     # or above k with the exact discrete law; 4 binomial standard errors (~0.0006-0.0012).
-    monkeypatch.setattr(nw, "_POWERLAW_TABLE", 20)
+    monkeypatch.setattr(generators, "_POWERLAW_TABLE", 20)
     n, gamma, kmin, kmax = 100_000, 2.5, 2, 1000
     deg = nw.powerlaw_degrees(n, gamma, kmin, seed=4, max_degree=kmax)
     mass = np.arange(kmin, kmax + 1, dtype=float) ** -gamma

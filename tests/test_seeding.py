@@ -14,8 +14,7 @@ from sim import run
 from sim.errors import ScenarioError
 from sim.rng import Purpose, uniform_array
 from sim.scenario import SeedingConfig, scenario_from_dict
-from sim.strategies import (
-    _Worlds,
+from sim.seeding import (
     celf_greedy,
     choose_seeds,
     communities,
@@ -24,6 +23,7 @@ from sim.strategies import (
     influence_ranking,
     pagerank_scores,
 )
+from sim.seeding.celf import _Worlds
 
 from .conftest import make_scenario
 

@@ -1,0 +1,200 @@
+"""The market's network: built from a scenario, with its weak ties, and checked against
+the scenario's diffusion process.
+
+Building the network is the expensive, engine-independent part of a run; it is done
+once per run and shared by every replication (replications differ in their random
+streams, not in their network).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..rng import Purpose, stream_key, uniform_array
+from .csr import Network
+from .generators import (
+    barabasi_albert,
+    complete,
+    configuration,
+    erdos_renyi,
+    mixed,
+    powerlaw_degrees,
+    stochastic_block,
+    watts_strogatz,
+)
+from .loaders import load_edgelist
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+
+def build_network(scenario: Scenario) -> Network:
+    """The network described by ``scenario.network``, with its weak ties.
+
+    Random networks are seeded by ``network.seed``, else by ``run.seed``. A share
+    ``network.weak_share`` of the ties is then made weak (see :func:`tie_strengths`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario; its ``network`` and ``population`` tables are read.
+
+    Returns
+    -------
+    Network
+        Shared, read-only, by every replication of the run.
+
+    Raises
+    ------
+    ScenarioError
+        If the network does not fit the population (a file with another number of
+        consumers, ``m`` or ``k`` not below the population, block sizes that do not add
+        up).
+    NetworkError
+        If the generator or the edge-list loader refuses its arguments or file.
+    """
+    net = _build_graph(scenario)
+    cfg = scenario.network
+    if cfg.weak_share <= 0 or net.n_edges == 0:
+        return net
+    seed = cfg.seed if cfg.seed is not None else scenario.run.seed
+    listener = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
+    weights = tie_strengths(net.weights, net.indices.astype(np.int64), listener,
+                            cfg.weak_share, cfg.weak_weight, seed)
+    return dataclasses.replace(net, weights=weights)
+
+
+def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_share: float,
+                  weak_weight: float, seed: int) -> np.ndarray:
+    """Mark a share of ties weak: their weight is multiplied by ``weak_weight``.
+
+    Each tie is weak independently with probability ``weak_share``: acquaintances whose
+    word counts for less than a friend's (Granovetter 1973). The draw of a tie is keyed
+    by its unordered pair of ends (:func:`sim.rng.uniform_array`, purpose ``TIES``), so
+    both directions of an undirected tie get the same strength, whatever the order of
+    the edges.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        float32 weight of each stored edge.
+    src, dst : numpy.ndarray
+        int64 ends of each stored edge (source and listener).
+    weak_share : float
+        Probability that a tie is weak, in [0, 1].
+    weak_weight : float
+        Weight multiplier of a weak tie.
+    seed : int
+        Seed of the network (``network.seed`` or ``run.seed``).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 weights; ``weights`` itself when ``weak_share <= 0``.
+
+    References
+    ----------
+    .. [1] Granovetter, M. S. (1973). The strength of weak ties. American Journal of
+       Sociology 78, 1360-1380.
+    """
+    if weak_share <= 0:
+        return weights
+    lo = np.minimum(src, dst).astype(np.uint64)
+    hi = np.maximum(src, dst).astype(np.uint64)
+    key = lo * np.uint64(1 << 32) + hi
+    weak = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES) < weak_share
+    return np.where(weak, weights * np.float32(weak_weight), weights).astype(np.float32)
+
+
+def _build_graph(scenario: Scenario) -> Network:
+    cfg = scenario.network
+    n = scenario.population.size
+    seed = cfg.seed if cfg.seed is not None else scenario.run.seed
+    if cfg.kind == "file":
+        net = load_edgelist(
+            cfg.path, directed=cfg.directed, reverse=cfg.reverse, fmt=cfg.format,
+            source_column=cfg.source_column, target_column=cfg.target_column,
+            weight_column=cfg.weight_column,
+        )
+        if n is not None and n != net.n:
+            raise ScenarioError(
+                f"population.size: {n} does not match the {net.n} consumers of {cfg.path}"
+            )
+        return net
+    assert n is not None  # the schema requires it for generated networks
+    if cfg.kind == "mixed":
+        return mixed(n)
+    if cfg.kind == "complete":
+        return complete(n)
+    if cfg.kind == "erdos_renyi":
+        return erdos_renyi(n, p=cfg.edge_probability, mean_degree=cfg.mean_degree, seed=seed)
+    if cfg.kind == "barabasi_albert":
+        if cfg.m >= n:
+            raise ScenarioError(f"network.m: must be below population.size = {n}, found {cfg.m}")
+        return barabasi_albert(n, cfg.m, seed=seed)
+    if cfg.kind == "watts_strogatz":
+        if cfg.k >= n:
+            raise ScenarioError(f"network.k: must be below population.size = {n}, found {cfg.k}")
+        return watts_strogatz(n, cfg.k, cfg.rewire, seed=seed)
+    if cfg.kind == "stochastic_block":
+        return stochastic_block(_block_sizes(cfg.blocks, n), cfg.p_in, cfg.p_out, seed=seed)
+    degrees = cfg.degrees
+    if degrees is None:
+        degrees = powerlaw_degrees(n, cfg.exponent, cfg.min_degree, seed=seed)
+    elif len(degrees) != n:
+        raise ScenarioError(
+            f"network.degrees: {len(degrees)} degrees given for population.size = {n}"
+        )
+    return configuration(np.asarray(degrees, dtype=np.int64), seed=seed)
+
+
+def _block_sizes(blocks: int | list[int], n: int) -> list[int]:
+    if isinstance(blocks, list):
+        if sum(blocks) != n:
+            raise ScenarioError(
+                f"network.blocks: sizes add up to {sum(blocks)}, not population.size = {n}"
+            )
+        return blocks
+    if blocks > n:
+        raise ScenarioError(f"network.blocks: {blocks} blocks for only {n} consumers")
+    base, extra = divmod(n, blocks)
+    return [base + (b < extra) for b in range(blocks)]
+
+
+def check_compatible(scenario: Scenario, network: Network) -> None:
+    """Refuse combinations the diffusion presets cannot simulate meaningfully.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to run.
+    network : Network
+        Its network, from :func:`build_network`.
+
+    Raises
+    ------
+    ScenarioError
+        If an edge-based process meets a fully mixed population, the commerce model is
+        asked for fractional steps or more influencers than consumers, or a preset
+        other than commerce meets negative (distrust) weights.
+    """
+    model = scenario.diffusion.model
+    if model != "bass" and network.mixed:
+        raise ScenarioError(
+            f"diffusion.model: {model} spreads along edges; network.kind 'mixed' has none"
+        )
+    if model == "commerce" and scenario.run.dt != 1.0:
+        raise ScenarioError("run.dt: the commerce model steps in whole weeks; set run.dt = 1")
+    if model == "commerce" and scenario.influencers.count > network.n:
+        raise ScenarioError(
+            f"influencers.count: {scenario.influencers.count} influencers asked for but the "
+            f"network has {network.n} consumers")
+    if model != "commerce" and network.n_edges and float(network.weights.min()) < 0:
+        raise ScenarioError(
+            f"network: negative (distrust) edge weights are not meaningful for the "
+            f"{model} preset"
+        )
