@@ -25,7 +25,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..errors import ScenarioError
 from .schema import Scenario, Section
@@ -76,8 +76,7 @@ class Bounds:
         return ""
 
 
-@dataclass(frozen=True)
-class UiRange:
+class UiRange(NamedTuple):
     """Range and step of a dashboard widget (None: unbounded on that side)."""
 
     low: float | None
@@ -85,8 +84,7 @@ class UiRange:
     step: float
 
 
-@dataclass(frozen=True)
-class SweepRange:
+class SweepRange(NamedTuple):
     """The range a sweep or experiment explores by default."""
 
     low: float
