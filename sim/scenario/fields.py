@@ -246,27 +246,56 @@ def field_info(key: str) -> FieldInfo:
 
 
 def fields() -> list[FieldInfo]:
-    """Every scenario key's :class:`FieldInfo`, in schema order."""
+    """Every scenario key's :class:`FieldInfo`, in schema order.
+
+    Returns
+    -------
+    list of FieldInfo
+    """
     return list(_table().values())
 
 
 def market_keys() -> list[str]:
-    """Keys that describe the market: scenarios compared with each other should share them."""
+    """Keys that describe the market: scenarios compared with each other should share them.
+
+    Returns
+    -------
+    list of str
+        Dotted keys of role ``market``, in schema order.
+    """
     return [info.key for info in fields() if info.role == "market"]
 
 
 def lever_keys() -> list[str]:
-    """Keys a brand's strategy chooses."""
+    """Keys a brand's strategy chooses.
+
+    Returns
+    -------
+    list of str
+        Dotted keys of role ``lever``, in schema order.
+    """
     return [info.key for info in fields() if info.role == "lever"]
 
 
 def shortlist_keys() -> list[str]:
-    """Keys offered by short override pickers (the dashboard's compare page), schema order."""
+    """Keys offered by short override pickers (the dashboard's compare page).
+
+    Returns
+    -------
+    list of str
+        Dotted keys declared with ``ui={"shortlist": True}``, in schema order.
+    """
     return [info.key for info in fields() if info.shortlist]
 
 
 def parameter_table() -> list[tuple[str, str, str, str]]:
-    """Every scenario key as (key.path, type, default, description), from the schema."""
+    """Every scenario key as (key.path, type, default, description), from the schema.
+
+    Returns
+    -------
+    list of tuple of str
+        The type as annotated (``"float | None"``) and the default as its ``repr``.
+    """
     return [(info.key, info.type_name, repr(info.default), info.description)
             for info in fields()]
 

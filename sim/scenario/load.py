@@ -65,7 +65,29 @@ def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:
-    """Parse ``key.path=value``; the value is a TOML literal, else taken as a string."""
+    """Parse one ``--set`` item ``key.path=value``.
+
+    Parameters
+    ----------
+    item
+        ``KEY.PATH=VALUE``; VALUE is read as a TOML literal (``3``, ``0.5``, ``true``,
+        ``[0, 5]``, ``"text"``), else taken as a plain string.
+
+    Returns
+    -------
+    tuple of (list of str, value)
+        The key path split at the dots, and the value.
+
+    Raises
+    ------
+    ScenarioError
+        Without ``=`` or with an empty key part.
+
+    Examples
+    --------
+    >>> parse_override("seeding.nodes=[0, 5]")
+    (['seeding', 'nodes'], [0, 5])
+    """
     key, sep, text = item.partition("=")
     keys = key.strip().split(".")
     if not sep or not all(k.strip() for k in keys):
@@ -78,7 +100,26 @@ def parse_override(item: str) -> tuple[list[str], Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any]) -> dict[str, Any]:
-    """Return ``data`` with each ``key.path=value`` override set (new dict, input untouched)."""
+    """Set dotted-key overrides in a scenario dict (a new dict; the input is untouched).
+
+    Parameters
+    ----------
+    data
+        A scenario as a plain dict (TOML tables as dicts).
+    overrides
+        ``["key.path=value", ...]`` (parsed by :func:`parse_override`) or a dict
+        ``{"key.path": value}``.
+
+    Returns
+    -------
+    dict
+        ``data`` with the values set (not validated: see :func:`scenario_from_dict`).
+
+    Raises
+    ------
+    ScenarioError
+        When a key path goes through a value that is not a table.
+    """
     items = (
         [(k.split("."), v) for k, v in overrides.items()]
         if isinstance(overrides, dict)
@@ -114,7 +155,26 @@ def _format_errors(exc: ValidationError, source: str, overridden: set[str]) -> s
 def scenario_from_dict(
     data: dict[str, Any], *, source: str = "<scenario>", overridden: set[str] | None = None
 ) -> Scenario:
-    """Validate a plain dict; errors name ``source`` and the key path."""
+    """Validate a plain dict as a :class:`~sim.scenario.schema.Scenario`.
+
+    Parameters
+    ----------
+    data
+        The scenario as a plain dict.
+    source
+        What the errors name as the origin (a file name).
+    overridden
+        Dotted keys set by ``--set``: errors about them name ``--set KEY`` instead.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        One line per problem: ``source: key.path: what was expected (found ...)``.
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
