@@ -28,15 +28,13 @@ import numpy as np
 import pandas as pd
 from common import DOCS, SCENARIOS, SEED, add_threads, outputs, plt, save
 
+from sim.scenario import field_info
+
 NAME = "sensitivity"
-#: Swept keys and their ranges (start:stop:2 gives the bounds of a Sobol' design).
-PARAMS = {
-    "wom.beta": (0.1, 0.3),
-    "consumers.peer_trust": (0.6, 0.95),
-    "promotions.referral_reward": (0.0, 20.0),
-    "community.join_rate": (0.05, 0.2),
-    "product.quality": (0.75, 0.95),
-}
+#: Swept keys; each explores its sweep range declared in the schema (``wom keys``
+#: shows them), and ``low:high:2`` gives the bounds of a Sobol' design.
+PARAMS = ("wom.beta", "consumers.peer_trust", "promotions.referral_reward",
+          "community.join_rate", "product.quality")
 METRICS = {"profit": "total profit", "clv": "CLV at the last week"}
 
 
@@ -69,8 +67,9 @@ def sweep_and_analyze(sweep_dir: Path, quick: bool, threads: int) -> pd.DataFram
             "--seed", str(SEED), "--steps", str(steps), "--set", f"population.size={population}",
             "--workers", "1" if quick else "2", "--threads", str(threads), "--quiet",
             "--out", str(sweep_dir)]
-    for key, (low, high) in PARAMS.items():
-        argv += ["--param", f"{key}={low}:{high}:2"]
+    for key in PARAMS:
+        span = field_info(key).sweep_range
+        argv += ["--param", f"{key}={span.low}:{span.high}:2"]
     wom(argv)
     report = sweep_dir / "_analysis"
     analyze = ["analyze", str(sweep_dir), "--out", str(report), "--no-plots"]

@@ -24,7 +24,7 @@ from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
 from .experiment import run, summarize_adoption, write_table
 from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
-from .scenario import load_scenario, parameter_table
+from .scenario import keys_markdown, keys_text, load_scenario
 from .sweep import add_sweep_parser, cmd_sweep
 
 
@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p_compare, several=True)
     _add_engine_options(p_compare, "the combined tidy table (with a scenario column)")
 
-    sub.add_parser("keys", help="list every scenario key with its default and meaning")
+    p_keys = sub.add_parser("keys", help="list every scenario key with its default and meaning")
+    p_keys.add_argument("--markdown", action="store_true",
+                        help="print the Markdown table of the README instead")
 
     p_bench = sub.add_parser("bench", help="speed of the fast engine against the reference")
     p_bench.add_argument("--sizes", default="10000,100000",
@@ -278,9 +280,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys(_: argparse.Namespace) -> int:
-    for key, kind, default, description in parameter_table():
-        print(f"{key:<26} {kind:<22} {default:<18} {description}")
+def cmd_keys(args: argparse.Namespace) -> int:
+    print(keys_markdown() if args.markdown else keys_text(), end="")
     return 0
 
 
