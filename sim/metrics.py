@@ -2,8 +2,10 @@
 
 :func:`kpis_per_replication` reduces a tidy result table (see :func:`sim.run`) to one
 value per KPI and replication; :func:`summarize` turns those into means with 95%
-confidence intervals, and :func:`compare` runs several scenarios on common random
-numbers and reports each KPI per scenario with the paired difference to the first.
+confidence intervals (:func:`intervals`, the one interval of wom-sim), and
+:func:`compare` runs several scenarios on common random numbers and reports each KPI
+per scenario with the paired difference to the first. :func:`time_bands` and
+:func:`crossover_week` describe paths over time.
 
 KPIs of a commerce table (``diffusion.model = "commerce"``), in this order:
 
@@ -181,6 +183,44 @@ def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def intervals(values: Sequence[float] | np.ndarray | pd.DataFrame) -> dict[str, np.ndarray]:
+    """Means with their Student t 95% confidence intervals, along axis 0, NaN left out.
+
+    The one interval of wom-sim: ``wom run``, ``wom compare``, the sweeps, the dashboard
+    and the experiments all use it (directly or through :func:`interval`).
+
+    Parameters
+    ----------
+    values
+        Shape (replications,) or (replications, points): one row per replication.
+
+    Returns
+    -------
+    dict
+        Arrays over the points: ``mean``, ``ci_low``, ``ci_high``, ``sd`` (sample standard
+        deviation, ddof 1) and ``replications`` (the number of non-NaN values R). The
+        interval is ``mean +/- t(0.975, R - 1) * sd / sqrt(R)``; with fewer than two
+        values ``sd`` and the interval are NaN (and the mean too without any value).
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6(1), 1-25.
+    """
+    data = np.asarray(values, dtype=float)
+    if data.ndim == 1:
+        data = data[:, None]
+    count = np.sum(~np.isnan(data), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.nansum(data, axis=0)
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        squares = np.nansum((data - mean) ** 2, axis=0)
+        sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
+        quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(count - 1, 1))
+        half = np.where(count > 1, quantile * sd / np.sqrt(np.maximum(count, 1)), np.nan)
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
+            "replications": count}
+
+
 def interval(values: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float]:
     """Mean of the non-NaN ``values`` with its t-based 95% confidence interval.
 
@@ -192,22 +232,108 @@ def interval(values: Sequence[float] | np.ndarray | pd.Series) -> dict[str, floa
     Returns
     -------
     dict
-        ``mean``, ``ci_low``, ``ci_high``, ``sd`` (sample standard deviation, ddof 1)
-        and ``replications`` (the number of non-NaN values). The interval is
-        ``mean +/- t(0.975, R - 1) * sd / sqrt(R)``; with fewer than two values ``sd``
-        and the interval are NaN (and the mean too without any value).
+        ``mean``, ``ci_low``, ``ci_high``, ``sd`` and ``replications`` as numbers: the
+        single point of :func:`intervals`.
     """
-    data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
-    count = int(data.size)
-    mean = float(data.mean()) if count else math.nan
-    if count < 2:
-        return {"mean": mean, "ci_low": math.nan, "ci_high": math.nan, "sd": math.nan,
-                "replications": count}
-    sd = float(data.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, count - 1)) * sd / math.sqrt(count)
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
-            "replications": count}
+    out = intervals(np.asarray(values, dtype=float).reshape(-1, 1))
+    return {"mean": float(out["mean"][0]), "ci_low": float(out["ci_low"][0]),
+            "ci_high": float(out["ci_high"][0]), "sd": float(out["sd"][0]),
+            "replications": int(out["replications"][0])}
+
+
+def time_bands(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Mean and 95% interval across replications per (scenario, step) and column.
+
+    Parameters
+    ----------
+    frame
+        Tidy tables with a ``scenario`` column (as :func:`compare` stacks them).
+    columns
+        Result columns to summarise (absent ones are skipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A long table: ``scenario, step, week, series, mean, ci_low, ci_high,
+        replications`` (:func:`intervals` over the replications of each step; ``week`` is
+        the model time, or the step without a ``time`` column).
+    """
+    names = ["scenario", "step", "week", "series", "mean", "ci_low", "ci_high",
+             "replications"]
+    columns = [c for c in dict.fromkeys(columns) if c in frame]
+    if not columns:
+        return pd.DataFrame(columns=names)
+    clock = "time" if "time" in frame else "step"
+    blocks = list(frame.groupby("scenario", sort=False))
+    parts = []
+    for column in columns:
+        for label, block in blocks:
+            wide = block.pivot(index="replication", columns="step", values=column)
+            week = block.groupby("step", sort=True)[clock].first().reindex(wide.columns)
+            band = intervals(wide.to_numpy(dtype=float))
+            parts.append(pd.DataFrame({
+                "scenario": label, "step": wide.columns.to_numpy(),
+                "week": week.to_numpy(dtype=float), "series": column, "mean": band["mean"],
+                "ci_low": band["ci_low"], "ci_high": band["ci_high"],
+                "replications": band["replications"].astype(np.int64)}, columns=names))
+    return pd.concat(parts, ignore_index=True)
+
+
+def crossover_week(weeks: Sequence[float] | np.ndarray, challenger: Sequence[float] | np.ndarray,
+                   incumbent: Sequence[float] | np.ndarray | float) -> float | None:
+    """The first week from which ``challenger`` stays above ``incumbent`` to the end.
+
+    Parameters
+    ----------
+    weeks
+        The weeks of the two paths.
+    challenger, incumbent
+        Values at those weeks (``incumbent`` may be a number, e.g. 0 for a difference).
+
+    Returns
+    -------
+    float or None
+        None if the challenger is not above at the last week.
+    """
+    above = np.asarray(challenger, dtype=float) > np.asarray(incumbent, dtype=float)
+    if above.size == 0 or not above[-1]:
+        return None
+    behind = np.flatnonzero(~above)
+    start = 0 if behind.size == 0 else int(behind[-1]) + 1
+    return float(np.asarray(weeks, dtype=float)[start])
+
+
+def summarize_adoption(frame: pd.DataFrame) -> dict[str, Any]:
+    """Final adoption across replications with its 95% interval, and peak timing.
+
+    Parameters
+    ----------
+    frame
+        A tidy table of :func:`sim.run`.
+
+    Returns
+    -------
+    dict
+        ``population``, ``replications``, ``steps``, ``adopted_mean``, ``adopted_ci95``
+        (the half-width of the :func:`interval` of the final adopted count; NaN with one
+        replication), ``adopted_share``, ``peak_step`` (the step with the most mean new
+        adopters, None if nobody adopted) and ``peak_new_adopters``.
+    """
+    last = frame[frame["step"] == frame["step"].max()]
+    final = interval(last["adopted"])
+    population = int(frame["population"].iloc[0])
+    new = "new_adopters" if "new_adopters" in frame else "new_customers"
+    curve = frame[frame["step"] > 0].groupby("step")[new].mean()
+    return {
+        "population": population,
+        "replications": int(frame["replication"].nunique()),
+        "steps": int(frame["step"].max()),
+        "adopted_mean": final["mean"],
+        "adopted_ci95": final["ci_high"] - final["mean"],
+        "adopted_share": final["mean"] / population,
+        "peak_step": int(curve.idxmax()) if curve.size and curve.max() > 0 else None,
+        "peak_new_adopters": float(curve.max()) if curve.size else 0.0,
+    }
 
 
 def _summary(kpis: pd.DataFrame) -> pd.DataFrame:

@@ -17,11 +17,11 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.analyze import analyze_sweep
 from sim.cli import main as cli_main
 from sim.errors import WomError
 from sim.sweep import (
     SweepError,
+    analyze_sweep,
     load_sweep,
     metric_per_replication,
     parse_param,
