@@ -91,6 +91,80 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype(float)
 
 
+class _Runs:
+    """A result table split by replication: first and last rows, and the later steps."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.ordered = frame.sort_values(["replication", "step"],
+                                         kind="stable").reset_index(drop=True)
+        groups = self.ordered.groupby("replication", sort=True)
+        self.first = groups.head(1).set_index("replication")
+        self.last = groups.tail(1).set_index("replication")
+        self.later = self.ordered[self.ordered["step"] > groups["step"].transform("min")]
+
+    def has(self, column: str) -> bool:
+        return column in self.ordered
+
+    def total(self, column: str) -> pd.Series:
+        """The column summed over the steps after the first, per replication."""
+        sums = self.later.groupby("replication")[column].sum()
+        return sums.reindex(self.last.index, fill_value=0).astype(float)
+
+    def final(self, column: str) -> pd.Series:
+        """The column at the last step, per replication."""
+        return self.last[column].astype(float)
+
+
+def _commerce_kpis(r: _Runs) -> dict[str, pd.Series]:
+    """The KPIs of a commerce table (see the module docstring)."""
+    cost, profit = r.total("cost"), r.total("profit")
+    acquired = r.final("adopted") - r.first["adopted"].astype(float)
+    out = {"final_customers": r.final("customers"), "total_revenue": r.total("revenue"),
+           "total_cost": cost, "total_profit": profit, "roi": _ratio(profit, cost),
+           "cost_per_acquisition": _ratio(cost, acquired)}
+    if r.has("churned"):
+        out["total_churned"] = r.total("churned")
+    if r.has("clv"):
+        out["final_clv"] = r.final("clv")
+    for column in r.ordered.columns:
+        if column.startswith("clv_"):
+            out[f"final_{column}"] = r.final(column)
+    for column in ("nps", "mean_rating"):
+        if r.has(column):
+            out[f"final_{column}"] = r.final(column)
+    for column in ("shares", "reviews"):
+        if r.has(column):
+            out[f"total_{column}"] = r.total(column)
+    if r.has("community_members"):
+        out["final_community_members"] = r.final("community_members")
+    for kind in ("conversion", "spend"):
+        member, nonmember = f"member_{kind}", f"nonmember_{kind}"
+        if r.has(member) and r.has(nonmember):
+            out[f"member_{kind}_ratio"] = _ratio(r.last[member], r.last[nonmember])
+    if r.has("top1_spend_ratio"):
+        out["top1_spend_ratio"] = r.final("top1_spend_ratio")
+    clock = r.ordered["time"] if r.has("time") else r.ordered["step"]
+    for week in MILESTONE_WEEKS:
+        rows = r.ordered[np.isclose(clock.to_numpy(dtype=float), week)]
+        if not rows.empty:
+            at = rows.groupby("replication")["customers"].first()
+            out[f"week_{week}_customers"] = at.reindex(r.last.index).astype(float)
+    return out
+
+
+def _preset_kpis(r: _Runs) -> dict[str, pd.Series]:
+    """The KPIs of a classic preset table: adopted share and peak step."""
+    share = _ratio(r.last["adopted"], r.last["population"]) if r.has("population") \
+        else pd.Series(math.nan, index=r.last.index)
+    peaks = pd.Series(math.nan, index=r.last.index)
+    if r.has("new_adopters") and not r.later.empty:
+        new = "new_adopters"
+        best = r.later.loc[r.later.groupby("replication")[new].idxmax()]
+        best = best[best[new] > 0].set_index("replication")["step"]
+        peaks.loc[best.index] = best.astype(float)
+    return {"adopted_share": share, "peak_step": peaks}
+
+
 def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
     """The KPIs of each replication of a result table.
 
@@ -117,68 +191,10 @@ def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
         raise WomError(f"result table: missing column(s) {', '.join(sorted(missing))}")
     if frame.empty:
         raise WomError("result table: no rows")
-    ordered = frame.sort_values(["replication", "step"], kind="stable").reset_index(drop=True)
-    groups = ordered.groupby("replication", sort=True)
-    first = groups.head(1).set_index("replication")
-    last = groups.tail(1).set_index("replication")
-    later = ordered[ordered["step"] > groups["step"].transform("min")]
-
-    def total(column: str) -> pd.Series:
-        sums = later.groupby("replication")[column].sum()
-        return sums.reindex(last.index, fill_value=0).astype(float)
-
-    def final(column: str) -> pd.Series:
-        return last[column].astype(float)
-
-    out: dict[str, pd.Series] = {"final_adopted": final("adopted")}
-    if is_commerce(frame):
-        cost = total("cost")
-        profit = total("profit")
-        acquired = final("adopted") - first["adopted"].astype(float)
-        out["final_customers"] = final("customers")
-        out["total_revenue"] = total("revenue")
-        out["total_cost"] = cost
-        out["total_profit"] = profit
-        out["roi"] = _ratio(profit, cost)
-        out["cost_per_acquisition"] = _ratio(cost, acquired)
-        if "churned" in frame:
-            out["total_churned"] = total("churned")
-        if "clv" in frame:
-            out["final_clv"] = final("clv")
-        for column in frame.columns:
-            if column.startswith("clv_"):
-                out[f"final_{column}"] = final(column)
-        for column in ("nps", "mean_rating"):
-            if column in frame:
-                out[f"final_{column}"] = final(column)
-        for column in ("shares", "reviews"):
-            if column in frame:
-                out[f"total_{column}"] = total(column)
-        if "community_members" in frame:
-            out["final_community_members"] = final("community_members")
-        for kind in ("conversion", "spend"):
-            member, nonmember = f"member_{kind}", f"nonmember_{kind}"
-            if member in frame and nonmember in frame:
-                out[f"member_{kind}_ratio"] = _ratio(last[member], last[nonmember])
-        if "top1_spend_ratio" in frame:
-            out["top1_spend_ratio"] = final("top1_spend_ratio")
-        clock = ordered["time"] if "time" in ordered else ordered["step"]
-        for week in MILESTONE_WEEKS:
-            rows = ordered[np.isclose(clock.to_numpy(dtype=float), week)]
-            if not rows.empty:
-                at = rows.groupby("replication")["customers"].first()
-                out[f"week_{week}_customers"] = at.reindex(last.index).astype(float)
-    else:
-        out["adopted_share"] = _ratio(last["adopted"], last["population"]) \
-            if "population" in frame else pd.Series(math.nan, index=last.index)
-        new = "new_adopters" if "new_adopters" in frame else None
-        peaks = pd.Series(math.nan, index=last.index)
-        if new is not None and not later.empty:
-            best = later.loc[later.groupby("replication")[new].idxmax()]
-            best = best[best[new] > 0].set_index("replication")["step"]
-            peaks.loc[best.index] = best.astype(float)
-        out["peak_step"] = peaks
-    table = pd.DataFrame(out, index=last.index).astype(float)
+    runs = _Runs(frame)
+    out: dict[str, pd.Series] = {"final_adopted": runs.final("adopted")}
+    out.update(_commerce_kpis(runs) if is_commerce(frame) else _preset_kpis(runs))
+    table = pd.DataFrame(out, index=runs.last.index).astype(float)
     table.index.name = "replication"
     return table
 
@@ -404,6 +420,38 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
     return out
 
 
+def _kpi_table(names: list[str], per_rep: list[pd.DataFrame]) -> pd.DataFrame:
+    """The KPI table of :func:`compare` from each scenario's KPIs per replication."""
+    kpi_names = list(dict.fromkeys(k for table in per_rep for k in table.columns))
+    per_rep = [table.reindex(columns=kpi_names) for table in per_rep]
+    base = per_rep[0]
+    rows = []
+    for kpi in kpi_names:
+        block = []
+        for name, table in zip(names, per_rep, strict=True):
+            row: dict[str, Any] = {"kpi": kpi, "scenario": name, **interval(table[kpi])}
+            if table is base:
+                diff = {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                        "replications": 0}
+            else:
+                paired = table[kpi] - base[kpi].reindex(table.index)
+                diff = interval(paired)
+            row.update({"diff_mean": diff["mean"], "diff_ci_low": diff["ci_low"],
+                        "diff_ci_high": diff["ci_high"],
+                        "diff_replications": diff["replications"]})
+            block.append(row)
+        best = winner(kpi, {row["scenario"]: row["mean"] for row in block})
+        for row in block:
+            row["winner"] = best
+        rows.extend(block)
+    columns = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
+               "diff_ci_high", "diff_replications", "winner"]
+    kpis = pd.DataFrame(rows, columns=columns)
+    kpis["replications"] = kpis["replications"].astype(np.int64)
+    kpis["diff_replications"] = kpis["diff_replications"].astype(np.int64)
+    return kpis
+
+
 def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,
@@ -480,31 +528,4 @@ def compare(
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
                       "scenarios": provenance}
 
-    kpi_names = list(dict.fromkeys(k for table in per_rep for k in table.columns))
-    per_rep = [table.reindex(columns=kpi_names) for table in per_rep]
-    base = per_rep[0]
-    rows = []
-    for kpi in kpi_names:
-        block = []
-        for name, table in zip(names, per_rep, strict=True):
-            row: dict[str, Any] = {"kpi": kpi, "scenario": name, **interval(table[kpi])}
-            if table is base:
-                diff = {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                        "replications": 0}
-            else:
-                paired = table[kpi] - base[kpi].reindex(table.index)
-                diff = interval(paired)
-            row.update({"diff_mean": diff["mean"], "diff_ci_low": diff["ci_low"],
-                        "diff_ci_high": diff["ci_high"],
-                        "diff_replications": diff["replications"]})
-            block.append(row)
-        best = winner(kpi, {row["scenario"]: row["mean"] for row in block})
-        for row in block:
-            row["winner"] = best
-        rows.extend(block)
-    columns = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
-               "diff_ci_high", "diff_replications", "winner"]
-    kpis = pd.DataFrame(rows, columns=columns)
-    kpis["replications"] = kpis["replications"].astype(np.int64)
-    kpis["diff_replications"] = kpis["diff_replications"].astype(np.int64)
-    return combined, kpis
+    return combined, _kpi_table(names, per_rep)

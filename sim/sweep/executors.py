@@ -1,21 +1,13 @@
 """Running a planned sweep: in this process, on a local process pool, or on Dask.
 
-Local processes (default) use a :class:`concurrent.futures.ProcessPoolExecutor` with the
-``forkserver`` start method: a clean server process imports wom-sim once and forks the
-workers, which is fast and, unlike plain ``fork``, safe when the calling process has
-already started numba's (OpenMP) threads; while the fork server starts, the calling
-process runs points itself. Each worker uses one numba thread, so N workers keep N
-cores busy without oversubscribing them. A worker that dies breaks the pool; the sweep
-then starts a new pool and reruns the unfinished points. ``workers=1`` runs the points
-in the calling process. With Dask (``dask=True`` for a LocalCluster, ``scheduler`` for a
-cluster) tasks are submitted with ``retries=2``; the output directory must then be on a
-file system shared with the workers. Each worker writes its own parts and returns only
-counts and timings. Results never depend on the executor or the number of workers
-(counter-based random numbers, :mod:`sim.rng`).
-
-A point is one task: its replications run as one batch of the fast engine, then its
-parts are written (an unfinished point is rerun whole, and its parts that already exist
-are replaced by identical ones). Tasks time the simulation and the writing separately.
+A point is one task: its replications run as one batch, then its parts are written (an
+unfinished point is rerun whole). Local pools use the ``forkserver`` start method (a
+clean server imports wom-sim once and forks the workers: fast, and safe after numba has
+started its threads); while it starts, this process runs points itself. Each worker
+uses one numba thread; a pool broken by a dying worker is replaced and the unfinished
+points rerun. Dask tasks get ``retries=2`` and need the output directory on a file
+system shared with the workers. Workers write their own parts and return only counts
+and timings; results never depend on the executor (counter-based random numbers).
 """
 
 from __future__ import annotations
@@ -501,6 +493,26 @@ def _execute(executor: str, tasks: list[_PointTask], workers: int | None,
     return used, 0
 
 
+def _open(out: Path, plan: SweepPlan, resume: bool) -> tuple[Path, set[int]]:
+    """Create or check the directory (locked); returns the parts folder and finished points."""
+    prepare(out, plan.manifest, resume)
+    parts = out / PARTS
+    parts.mkdir(exist_ok=True)
+    clean_parts(parts)
+    return parts, finished_points(parts, len(plan.points), plan.replications)
+
+
+def _check_complete(out: Path, parts: Path, missing: list[int], total: int,
+                    replications: int) -> None:
+    """After running: every part of every point must be there."""
+    clean_parts(parts)
+    if missing or finished_points(parts, total, replications) != set(range(total)):
+        raise SweepError(
+            f"{out}: some parts are missing after the sweep (points "
+            f"{', '.join(map(str, missing[:10])) or '?'}); with --scheduler the output "
+            "directory must be on a file system shared with the workers")
+
+
 def run_sweep(
     plan: SweepPlan,
     out: str | Path,
@@ -561,12 +573,8 @@ def run_sweep(
         prepare(out, plan.manifest, resume, create=False)  # refuse before creating anything
     out.mkdir(parents=True, exist_ok=True)
     with locked(out):
-        prepare(out, plan.manifest, resume)
-        parts = out / PARTS
-        parts.mkdir(exist_ok=True)
-        clean_parts(parts)
+        parts, finished = _open(out, plan, resume)
         total = len(plan.points)
-        finished = finished_points(parts, total, plan.replications)
         todo = [k for k in range(total) if k not in finished]
         executor, workers, threads = _choose(workers, dask, scheduler, len(todo), threads)
         tasks = _tasks(plan, todo, parts, threads, _fault)
@@ -580,13 +588,7 @@ def run_sweep(
             used, restarts = _execute(executor, tasks, workers, scheduler, track, out, total,
                                       len(finished))
         elapsed = time.perf_counter() - t0
-        clean_parts(parts)
-        missing = sorted(set(todo) - track.done)
-        if missing or finished_points(parts, total, plan.replications) != set(range(total)):
-            raise SweepError(
-                f"{out}: some parts are missing after the sweep (points "
-                f"{', '.join(map(str, missing[:10])) or '?'}); with --scheduler the output "
-                "directory must be on a file system shared with the workers")
+        _check_complete(out, parts, sorted(set(todo) - track.done), total, plan.replications)
     return SweepResult(out=out, sweep_id=plan.sweep_id, points=total, runs=plan.runs,
                        skipped_points=len(finished),
                        skipped_runs=len(finished) * plan.replications, executor=executor,
