@@ -129,6 +129,47 @@ def crossover_text(week: float | None, what: str, horizon: int) -> str:
     return f"engagement overtook push on {what} in week {week:.0f} and stayed ahead"
 
 
+def fatigue_section(push: Scenario, seed: int, reps: int) -> int | None:
+    """The fatigue curve's two charts; returns the frequency that won the most customers
+    (None if the sweep failed)."""
+    st.subheader("The fatigue curve")
+    st.markdown(f"Push without its discount and with unlimited money for {FATIGUE_WEEKS} "
+                "weeks, at different ad frequencies. More exposures reach more people at "
+                "first; past a point fatigue lowers the response to each ad and erodes "
+                "brand trust, which slows every later step of the funnel.")
+    curve = common.attempt(lambda: fatigue_curve(common.scenario_text(push), seed, reps),
+                           "Simulating the ad-frequency sweep...", "The fatigue sweep failed")
+    if curve is None:
+        return None
+    columns = st.columns(2)
+    columns[0].altair_chart(fatigue_chart(curve, "ever customers",
+                                          f"Ever customers at week {FATIGUE_WEEKS}"),
+                            width="stretch")
+    columns[1].altair_chart(fatigue_chart(curve, "brand trust",
+                                          f"Mean brand trust at week {FATIGUE_WEEKS}"),
+                            width="stretch")
+    reach = curve[curve["measure"] == "ever customers"]
+    return int(reach.loc[reach["mean"].idxmax(), "frequency"])
+
+
+def strategy_table(kpis: pd.DataFrame, bands: pd.DataFrame, labels: list[str],
+                   horizon: int) -> pd.DataFrame:
+    """Per strategy: early and final customers, profit, spend, CLV and NPS (means)."""
+    table = []
+    for label in labels:
+        def mean(kpi: str, label: str = label) -> float:
+            row = common.kpi_row(kpis, kpi, label)
+            return float("nan") if row is None else float(row["mean"])
+        table.append({
+            "strategy": label,
+            f"customers, week {EARLY_WEEK}": value_at(bands, label, "customers", EARLY_WEEK),
+            f"customers, week {horizon}": mean("final_customers"),
+            "profit": mean("total_profit"), "marketing spend": mean("total_cost"),
+            "CLV": mean("final_clv"), "NPS": mean("final_nps"),
+        })
+    return pd.DataFrame(table)
+
+
 def main() -> None:
     st.set_page_config(page_title="wom-sim: push vs engagement", layout="wide")
     st.title("Push vs engagement")
@@ -197,40 +238,13 @@ def main() -> None:
     st.markdown(f"- {crossover_text(cross_customers, 'active customers', horizon)};\n"
                 f"- {crossover_text(cross_profit, 'cumulative profit', horizon)}.")
 
-    table = []
-    for label in labels:
-        def mean(kpi: str, label: str = label) -> float:
-            row = common.kpi_row(kpis, kpi, label)
-            return float("nan") if row is None else float(row["mean"])
-        table.append({
-            "strategy": label,
-            f"customers, week {EARLY_WEEK}": value_at(bands, label, "customers", EARLY_WEEK),
-            f"customers, week {horizon}": mean("final_customers"),
-            "profit": mean("total_profit"), "marketing spend": mean("total_cost"),
-            "CLV": mean("final_clv"), "NPS": mean("final_nps"),
-        })
-    table = pd.DataFrame(table)
+    table = strategy_table(kpis, bands, labels, horizon)
     st.dataframe(table, hide_index=True, column_config={
         c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
 
-    st.subheader("The fatigue curve")
-    st.markdown(f"Push without its discount and with unlimited money for {FATIGUE_WEEKS} "
-                "weeks, at different ad frequencies. More exposures reach more people at "
-                "first; past a point fatigue lowers the response to each ad and erodes "
-                "brand trust, which slows every later step of the funnel.")
-    curve = common.attempt(lambda: fatigue_curve(common.scenario_text(push), seed, reps),
-                           "Simulating the ad-frequency sweep...", "The fatigue sweep failed")
-    if curve is None:
+    peak = fatigue_section(push, seed, reps)
+    if peak is None:
         return
-    columns = st.columns(2)
-    columns[0].altair_chart(fatigue_chart(curve, "ever customers",
-                                          f"Ever customers at week {FATIGUE_WEEKS}"),
-                            width="stretch")
-    columns[1].altair_chart(fatigue_chart(curve, "brand trust",
-                                          f"Mean brand trust at week {FATIGUE_WEEKS}"),
-                            width="stretch")
-    reach = curve[curve["measure"] == "ever customers"]
-    peak = int(reach.loc[reach["mean"].idxmax(), "frequency"])
 
     st.subheader("What happened in this run")
     st.markdown(summary(table, labels, mix_label, share, horizon, cross_customers,
