@@ -10,22 +10,16 @@ bands and downloads. Runs are cached on the resolved scenarios, seed and replica
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, common  # noqa: E402
-from sim import kernels  # noqa: E402
-from sim.errors import WomError  # noqa: E402
-from sim.metrics import unique_labels  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from dashboard import charts, common
+from sim import kernels
+from sim.errors import WomError
+from sim.metrics import time_bands, unique_labels
+from sim.scenario import Scenario
 
 RUN_SETTINGS = ("population.size", "run.steps", "run.replications", "run.seed")
 DEFAULT_REPLICATIONS = 5
@@ -154,7 +148,7 @@ def time_charts(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
     show_band = st.toggle("Show 95% bands", value=True, key="bands",
                           help="t-based 95% interval of the mean across replications.")
     frame = common.with_cumulative_profit(combined)
-    bands = common.time_bands(frame, [*common.SERIES, *common.FUNNEL])
+    bands = time_bands(frame, [*common.SERIES, *common.FUNNEL])
     groups = {
         "Customers": ("customers", "adopted"),
         "Money": ("revenue", "cumulative_profit"),

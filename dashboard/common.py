@@ -1,10 +1,11 @@
 """Helpers shared by the dashboard pages.
 
 The dashboard holds no model logic: every number it shows comes from :mod:`sim`
-(:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.model.WomModel`).
-This module only finds scenario files, turns uploads and widget values into validated
-:class:`~sim.scenario.Scenario` objects, caches runs, and reshapes result tables for
-charts (means with t-based 95% intervals across replications).
+(:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.model.WomModel`,
+the intervals, time bands and crossover weeks of :mod:`sim.metrics`, the strategy blend
+and fatigue sweep of :mod:`sim.lessons`, the sweep tables of :mod:`sim.sweep`). This
+module only finds scenario files, turns uploads and widget values into validated
+:class:`~sim.scenario.Scenario` objects, caches runs and formats KPIs.
 
 Widget labels, help texts, bounds and choices are read from the pydantic schema in
 :mod:`sim.scenario`, the single place every parameter is declared.
@@ -12,7 +13,6 @@ Widget labels, help texts, bounds and choices are read from the pydantic schema 
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import tempfile
@@ -27,12 +27,11 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import streamlit as st
-from scipy import stats
 
 import sim
 from sim.errors import ScenarioError, WomError
 from sim.experiment import step_model
-from sim.metrics import CONFIDENCE, interval, summarize
+from sim.metrics import summarize
 from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,15 +82,6 @@ SERIES = {
 
 #: Funnel columns of a commerce table (``customers`` includes loyal customers).
 FUNNEL = ("unaware", "aware", "considering", "customers", "loyal", "lapsed")
-
-#: Names of a sweep's manifest and of the folder `wom analyze` writes, newest first.
-MANIFEST_NAMES = ("_manifest.json", "manifest.json")
-ANALYSIS_NAMES = ("_analysis", "analysis")
-
-# Columns of a sweep table that identify a run rather than measure it.
-ID_COLUMNS = frozenset({"replication", "step", "time", "seed", "population", "run", "run_id",
-                        "point", "sample", "index", "part", "scenario_hash"})
-
 
 # ---------------------------------------------------------------------------------------
 # The schema: labels, help, bounds, choices
@@ -361,58 +351,6 @@ def with_cumulative_profit(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def time_bands(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """Mean and t-based 95% interval across replications per (scenario, step) and column.
-
-    Returns a long table: ``scenario, step, week, series, mean, ci_low, ci_high,
-    replications`` (the interval is NaN where fewer than two replications have a value).
-    """
-    columns = [c for c in dict.fromkeys(columns) if c in frame]
-    if not columns:
-        return pd.DataFrame(columns=["scenario", "step", "week", "series", "mean", "ci_low",
-                                     "ci_high", "replications"])
-    clock = "time" if "time" in frame else "step"
-    groups = frame.groupby(["scenario", "step"], sort=False)
-    mean = groups[columns].mean()
-    sd = groups[columns].std(ddof=1)
-    count = groups[columns].count()
-    week = groups[clock].first()
-    parts = []
-    for column in columns:
-        n = count[column].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = stats.t.ppf(0.5 + CONFIDENCE / 2, np.where(n >= 2, n - 1, np.nan))
-            half = t * sd[column].to_numpy(dtype=float) / np.sqrt(n)
-        m = mean[column].to_numpy(dtype=float)
-        part = pd.DataFrame({"scenario": mean.index.get_level_values(0),
-                             "step": mean.index.get_level_values(1),
-                             "week": week.to_numpy(dtype=float), "series": column, "mean": m,
-                             "ci_low": m - half, "ci_high": m + half,
-                             "replications": n.astype(np.int64)})
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def crossover_week(weeks: Sequence[float], challenger: Sequence[float],
-                   incumbent: Sequence[float]) -> float | None:
-    """The first week from which ``challenger`` stays above ``incumbent`` to the end.
-
-    None if the challenger is not above at the last week.
-    """
-    above = np.asarray(challenger, dtype=float) > np.asarray(incumbent, dtype=float)
-    if above.size == 0 or not above[-1]:
-        return None
-    behind = np.flatnonzero(~above)
-    start = 0 if behind.size == 0 else int(behind[-1]) + 1
-    return float(np.asarray(weeks, dtype=float)[start])
-
-
-def final_interval(frame: pd.DataFrame, column: str) -> dict[str, float]:
-    """Mean and 95% interval across replications of ``column`` at each one's last step."""
-    last = frame.sort_values("step").groupby("replication").tail(1)
-    return interval(last[column])
-
-
 def kpi_row(kpis: pd.DataFrame, kpi: str, scenario: str) -> pd.Series | None:
     """The row of one (kpi, scenario) of a KPI table, or None."""
     rows = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == scenario)]
@@ -431,73 +369,6 @@ def format_kpi(kpi: str, value: float | None, *, delta: bool = False) -> str:
     if kpi in ("final_customers", "final_nps", "final_adopted", "final_community_members"):
         return f"{value:{sign},.1f}"
     return f"{value:{sign},.0f}"
-
-
-# ---------------------------------------------------------------------------------------
-# The push vs engagement lesson
-# ---------------------------------------------------------------------------------------
-
-#: Switches that turn a whole section of a strategy on; while off, its numbers count as 0.
-SECTION_SWITCHES = {"community": "enabled"}
-
-
-def _weeks_as_steps(section: dict[str, Any], steps: int) -> dict[str, Any]:
-    out = dict(section)
-    if out.get("weeks") == 0:
-        out["weeks"] = steps  # "0 = whole run" interpolates as the run's length
-    return out
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def blend_strategies(push: Scenario, engagement: Scenario, share: float) -> Scenario:
-    """A scenario that spends ``share`` of its effort on push and the rest on engagement.
-
-    Both scenarios must share the market and run settings. Every number on which they
-    differ becomes ``share * push + (1 - share) * engagement`` (integers rounded), where a
-    campaign length of 0 ("whole run") counts as ``run.steps``, and the numbers of a
-    section a strategy switches off (its community) count as 0. A switch is on when the
-    strategy that uses it has a positive share. ``budget.total`` is the same in both
-    files, so the blend has the same budget. share = 1 gives push, share = 0 engagement.
-    """
-    if not 0 <= share <= 1:
-        raise WomError(f"share of budget on push: expected 0 to 1, found {share}")
-    if push.run != engagement.run:
-        raise WomError("push and engagement must share the run settings to be blended")
-    steps = push.run.steps
-    a = push.model_dump(mode="json", exclude_none=True)
-    b = engagement.model_dump(mode="json", exclude_none=True)
-    out: dict[str, Any] = dict(b)
-    for section in sorted(set(a) | set(b)):
-        pa, pb = a.get(section), b.get(section)
-        if not isinstance(pa, dict) or not isinstance(pb, dict):
-            continue
-        pa, pb = _weeks_as_steps(pa, steps), _weeks_as_steps(pb, steps)
-        switch = SECTION_SWITCHES.get(section)
-        on_a = pa.get(switch, True) if switch else True
-        on_b = pb.get(switch, True) if switch else True
-        mixed = dict(pb)
-        for key in sorted(set(pa) | set(pb)):
-            va, vb = pa.get(key), pb.get(key)
-            if key == switch:
-                mixed[key] = bool((on_a and share > 0) or (on_b and share < 1))
-            elif _is_number(va) and _is_number(vb):
-                xa = va if on_a else 0 * va
-                xb = vb if on_b else 0 * vb
-                value = round(share * xa + (1 - share) * xb, 9)
-                if isinstance(va, int) and isinstance(vb, int):
-                    value = int(math.floor(value + 0.5))
-                mixed[key] = value
-            else:
-                mixed[key] = va if share >= 0.5 and va is not None else vb
-        out[section] = mixed
-    percent = round(share * 100)
-    out["name"] = f"mix {percent}% push"
-    out["description"] = (f"{percent}% of the effort on push ({push.name or 'push'}), "
-                          f"{100 - percent}% on engagement ({engagement.name or 'engagement'}).")
-    return scenario_from_dict(out, source=f"mix of push and engagement at {percent}% push")
 
 
 # ---------------------------------------------------------------------------------------
@@ -577,179 +448,6 @@ def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[s
         "stages": np.stack(stages)[:, nodes],
         "population": n,
     }
-
-
-# ---------------------------------------------------------------------------------------
-# Sweep directories
-# ---------------------------------------------------------------------------------------
-
-
-def _strings(value: Any) -> Iterable[str]:
-    """Every string in a JSON value: dict keys and values, list items, recursively."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _read_parquet_tree(folder: Path) -> pd.DataFrame | None:
-    """Every ``*.parquet`` under ``folder`` stacked, or None if there is none."""
-    files = sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
-    if not files:
-        return None
-    return pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
-
-
-def load_sweep(directory: str | Path) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
-    """Load a sweep directory: (results, manifest, swept parameters).
-
-    Results are read with ``pandas.read_parquet(DIR/"parts")``, else
-    ``pandas.read_parquet(DIR)``, else by stacking every ``*.parquet`` file under DIR.
-    The manifest is ``DIR/_manifest.json`` or ``DIR/manifest.json`` (empty if absent).
-    Swept parameters are the dotted column names the manifest mentions, else result
-    columns that are scenario keys and vary.
-
-    Raises
-    ------
-    WomError
-        If the directory does not exist, holds no Parquet results, or the manifest is not
-        JSON.
-    """
-    text = str(directory).strip()
-    if not text:
-        raise WomError("sweep directory: enter the folder written by `wom sweep --out DIR`")
-    folder = Path(text).expanduser()
-    if not folder.is_dir():
-        raise WomError(f"{folder}: no such sweep directory")
-    manifest: dict[str, Any] = {}
-    manifest_path = next((folder / name for name in MANIFEST_NAMES
-                          if (folder / name).is_file()), None)
-    if manifest_path is not None:
-        try:
-            loaded = json.loads(manifest_path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise WomError(f"{manifest_path}: not valid JSON: {exc}") from None
-        manifest = loaded if isinstance(loaded, dict) else {"manifest": loaded}
-    frame: pd.DataFrame | None = None
-    for source in (folder / "parts", folder):
-        if not source.is_dir():
-            continue
-        try:
-            frame = pd.read_parquet(source)
-        except Exception:  # noqa: BLE001 - other layouts are tried next
-            frame = None
-        if frame is not None and not frame.empty:
-            break
-    if frame is None or frame.empty:
-        try:
-            frame = _read_parquet_tree(folder)
-        except Exception as exc:  # noqa: BLE001 - a broken part is reported, not raised
-            raise WomError(f"{folder}: cannot read the Parquet results: {exc}") from None
-    if frame is None or frame.empty:
-        raise WomError(f"{folder}: no Parquet results found (expected parts/*.parquet)")
-    return frame, manifest, swept_parameters(manifest, frame)
-
-
-def swept_parameters(manifest: dict[str, Any], frame: pd.DataFrame) -> list[str]:
-    """Dotted parameter columns of a sweep, in the manifest's order."""
-    names: list[str] = []
-    for text in _strings(manifest):
-        key = text.partition("=")[0].strip()
-        if "." in key and key in frame.columns and key not in names:
-            names.append(key)
-    if names:
-        return names
-    from sim.scenario import parameter_table
-
-    keys = {row[0] for row in parameter_table()}
-    return [c for c in frame.columns if c in keys and frame[c].nunique(dropna=True) > 1]
-
-
-def output_columns(frame: pd.DataFrame, params: Sequence[str]) -> list[str]:
-    """Numeric result columns of a sweep table (not parameters, other scenario keys or run
-    identifiers)."""
-    from sim.scenario import parameter_table
-
-    keys = {row[0] for row in parameter_table()}
-    return [c for c in frame.columns
-            if c not in params and c not in ID_COLUMNS and c not in keys
-            and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(
-                frame[c])]
-
-
-def final_rows(frame: pd.DataFrame, params: Sequence[str]) -> pd.DataFrame:
-    """The last step of every run (parameters x replication x run id) of a sweep table."""
-    if "step" not in frame:
-        return frame
-    keys = run_keys(frame, params)
-    if not keys:
-        return frame[frame["step"] == frame["step"].max()]
-    index = frame.groupby(keys, dropna=False, sort=False)["step"].idxmax()
-    return frame.loc[index.to_numpy()]
-
-
-def run_keys(frame: pd.DataFrame, params: Sequence[str]) -> list[str]:
-    """Columns that together identify one run of a sweep table."""
-    return [c for c in (*params, "run", "run_id", "point", "sample", "scenario", "seed",
-                        "replication") if c in frame]
-
-
-def flow_columns() -> frozenset[str]:
-    """Per-week flow columns (summed over a run), as :mod:`sim.sweep` declares them."""
-    try:
-        from sim.sweep import FLOW_COLUMNS
-    except ImportError:
-        return frozenset()
-    return frozenset(FLOW_COLUMNS)
-
-
-def reduce_runs(frame: pd.DataFrame, params: Sequence[str], output: str,
-                how: str = "last") -> pd.DataFrame:
-    """One row per run of a sweep table with ``output`` reduced to one value.
-
-    ``how = "last"``: the value at the run's last step (:func:`final_rows`);
-    ``how = "total"``: the sum over the steps after the first (as :func:`sim.summarize`
-    sums flows such as profit).
-    """
-    final = final_rows(frame, params)
-    if how == "last" or "step" not in frame:
-        return final
-    if how != "total":
-        raise WomError(f"reduce: expected 'last' or 'total', found {how!r}")
-    keys = run_keys(frame, params)
-    if not keys:
-        later = frame[frame["step"] > frame["step"].min()]
-        final = final.copy()
-        final[output] = later[output].sum()
-        return final
-    first = frame.groupby(keys, dropna=False, sort=False)["step"].transform("min")
-    later = frame[frame["step"] > first]
-    totals = later.groupby(keys, dropna=False, sort=False)[output].sum()
-    final = final.drop(columns=output).merge(totals.reset_index(), on=keys, how="left")
-    final[output] = final[output].fillna(0.0)
-    return final
-
-
-def analysis_files(folder: Path) -> tuple[Path | None, list[Path], list[Path]]:
-    """The folder ``wom analyze`` wrote (if any) with its CSV tables and PNG plots."""
-    for name in ANALYSIS_NAMES:
-        path = folder / name
-        if path.is_dir():
-            return path, sorted(path.rglob("*.csv")), sorted(path.rglob("*.png"))
-    return None, [], []
-
-
-def parameter_summary(final: pd.DataFrame, param: str, output: str) -> pd.DataFrame:
-    """Mean of ``output`` with a 95% interval per value of ``param`` (over every run)."""
-    rows = [{param: value, **interval(group[output])}
-            for value, group in final.groupby(param, sort=True)]
-    return pd.DataFrame(rows, columns=[param, "mean", "ci_low", "ci_high", "sd",
-                                       "replications"])
 
 
 T = TypeVar("T")

@@ -3,8 +3,9 @@
 The push scenario without its discount and with an unlimited budget
 (``promotions.discount = 0``, ``budget.total = 1e12``) runs for 52 weeks at each
 ``ads.frequency`` from 0 to 12 exposures per reached consumer per week, on common random
-numbers. Conversions are the consumers who bought at least once in the year; brand
-trust and fatigue are population means at week 52. Mean and 95% CI over replications.
+numbers (:func:`sim.lessons.frequency_sweep`). Conversions are the consumers who bought
+at least once in the year; brand trust and fatigue are population means at week 52. Mean
+and 95% CI over replications.
 
     python experiments/ad_frequency.py [--quick] [--outdir DIR]
 
@@ -20,33 +21,25 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from common import SCENARIOS, SEED, band, fmt_ci, outputs, parse_args, plt, save
+from common import SCENARIOS, SEED, fmt_ci, outputs, parse_args, plt, save
 
 import sim
+from sim.lessons import FATIGUE_WEEKS, frequency_sweep
+from sim.metrics import intervals
 
 NAME = "ad_frequency"
-WEEKS = 52
-OVERRIDES = ["promotions.discount=0", "budget.total=1e12"]
+WEEKS = FATIGUE_WEEKS
 METRICS = ("conversions", "brand_trust", "fatigue", "ad_cost")
 
 
-def simulate(frequency: int, population: int, replications: int,
-             threads: int) -> dict[str, np.ndarray]:
-    """Per-replication values at week 52 for one frequency."""
-    scenario = sim.load_scenario(SCENARIOS / "push.toml",
-                                 [*OVERRIDES, f"ads.frequency={frequency}",
-                                  f"population.size={population}"])
-    frame = sim.run(scenario, seed=SEED, steps=WEEKS, replications=replications,
-                    threads=threads)
-    frame = frame.sort_values(["replication", "step"])
-    last = frame[frame["step"] == WEEKS].set_index("replication")
-    first = frame[frame["step"] == 0].set_index("replication")
-    return {
-        "conversions": (last["adopted"] - first["adopted"]).to_numpy(float),
-        "brand_trust": last["brand_trust"].to_numpy(float),
-        "fatigue": last["fatigue"].to_numpy(float),
-        "ad_cost": frame.groupby("replication")["cost"].sum().to_numpy(float),
-    }
+def simulate(frequencies: list[int], population: int, replications: int,
+             threads: int) -> dict[int, dict[str, np.ndarray]]:
+    """Per frequency, per-replication values at week 52 (:func:`sim.lessons.frequency_sweep`)."""
+    push = sim.load_scenario(SCENARIOS / "push.toml", [f"population.size={population}"])
+    sweep = frequency_sweep(push, frequencies, weeks=WEEKS, seed=SEED,
+                            replications=replications, threads=threads)
+    return {f: {metric: block[metric].to_numpy(float) for metric in METRICS}
+            for f, block in sweep.groupby("frequency", sort=True)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,12 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         population, replications, frequencies = 10_000, 20, list(range(13))
 
-    per_rep = {f: simulate(f, population, replications, args.threads) for f in frequencies}
+    per_rep = simulate(frequencies, population, replications, args.threads)
     rows = []
     for frequency in frequencies:
         row: dict[str, float] = {"frequency": frequency}
         for metric in METRICS:
-            b = band(per_rep[frequency][metric])
+            b = intervals(per_rep[frequency][metric])
             row.update({f"{metric}_mean": b["mean"][0], f"{metric}_ci_low": b["ci_low"][0],
                         f"{metric}_ci_high": b["ci_high"][0]})
         row["replications"] = replications
@@ -73,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     best = int(table.loc[table["conversions_mean"].idxmax(), "frequency"])
     # Paired (common random numbers) difference of each frequency against the best one.
-    diffs = {f: band(per_rep[f]["conversions"] - per_rep[best]["conversions"])
+    diffs = {f: intervals(per_rep[f]["conversions"] - per_rep[best]["conversions"])
              for f in frequencies}
     table["diff_vs_best_mean"] = [diffs[f]["mean"][0] for f in frequencies]
     table["diff_vs_best_ci_low"] = [diffs[f]["ci_low"][0] for f in frequencies]

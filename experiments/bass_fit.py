@@ -23,10 +23,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from common import SCENARIOS, SEED, band, outputs, parse_args, plt, save, wide
+from common import SCENARIOS, SEED, outputs, parse_args, plt, save, wide
 
 import sim
 from sim.bassfit import bass_density, fit_run
+from sim.metrics import intervals
 
 NAME = "bass_fit"
 #: label -> (scenario file, overrides, adoption column)
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fits[label] = fit
         counts = wide(frame, column)[:, 1:]
         times = np.arange(1, counts.shape[1] + 1) * scenario.run.dt
-        b = band(counts)
+        b = intervals(counts)
         curves.append(pd.DataFrame({
             "series": label, "time": times, "dt": scenario.run.dt,
             "observed_mean": b["mean"], "observed_ci_low": b["ci_low"],

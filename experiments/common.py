@@ -1,10 +1,11 @@
-"""Shared pieces of the experiment scripts: options, output paths, confidence bands.
+"""Shared pieces of the experiment scripts: options, output paths, tables of bands.
 
 Every script in this folder regenerates one figure of docs/experiments.md from scratch:
 ``python experiments/<name>.py`` writes ``docs/img/<name>.png`` and
 ``docs/data/<name>.csv``; ``--quick`` runs a small version in seconds (for tests and CI),
 ``--outdir DIR`` writes to ``DIR/img`` and ``DIR/data`` instead of ``docs/`` and
-``--threads N`` sets the numba threads of each run (default 1).
+``--threads N`` sets the numba threads of each run (default 1). Every band and error bar
+is the Student t 95% interval over replications of :func:`sim.metrics.intervals`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from sim.experiment import package_version  # noqa: E402
+from sim.metrics import intervals  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -36,10 +37,6 @@ DOCS = ROOT / "docs"
 #: Seed of every experiment; scenarios compared in one figure share it (common random
 #: numbers: replication r of each uses the random stream (SEED, r)).
 SEED = 1
-
-#: Confidence level of every band and error bar (t-based, over replications).
-CONFIDENCE = 0.95
-
 
 @dataclass(frozen=True)
 class Outputs:
@@ -80,40 +77,10 @@ def outputs(outdir: Path, name: str) -> Outputs:
     return Outputs(png=img / f"{name}.png", csv=data / f"{name}.csv")
 
 
-def band(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and t-based 95% confidence interval along axis 0, ignoring NaN.
-
-    Parameters
-    ----------
-    values
-        Shape (replications, points): one row per replication.
-
-    Returns
-    -------
-    dict
-        Arrays ``mean``, ``ci_low``, ``ci_high``, ``sd`` and ``replications`` (the
-        number of non-NaN values at each point); the interval is NaN where fewer than
-        two values exist.
-    """
-    data = np.asarray(values, dtype=float)
-    if data.ndim == 1:
-        data = data[:, None]
-    count = np.sum(~np.isnan(data), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        total = np.nansum(data, axis=0)
-        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-        squares = np.nansum((data - mean) ** 2, axis=0)
-        sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
-        quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(count - 1, 1))
-        half = np.where(count > 1, quantile * sd / np.sqrt(np.maximum(count, 1)), np.nan)
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
-            "replications": count}
-
-
 def band_frame(values: np.ndarray, **columns: object) -> pd.DataFrame:
-    """:func:`band` as a table, with constant or per-point ``columns`` in front."""
-    stats_ = band(values)
-    frame = pd.DataFrame({**columns, **stats_})
+    """:func:`sim.metrics.intervals` as a table, with constant or per-point ``columns`` in
+    front."""
+    frame = pd.DataFrame({**columns, **intervals(values)})
     frame["replications"] = frame["replications"].astype(np.int64)
     return frame
 

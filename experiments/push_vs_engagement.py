@@ -21,7 +21,6 @@ import pandas as pd
 from common import (
     SCENARIOS,
     SEED,
-    band,
     band_frame,
     fmt_ci,
     outputs,
@@ -33,6 +32,7 @@ from common import (
 from matplotlib.ticker import StrMethodFormatter
 
 import sim
+from sim.metrics import crossover_week, intervals
 
 NAME = "push_vs_engagement"
 SCENARIO_NAMES = ("push", "engagement")
@@ -63,12 +63,8 @@ def simulate(population: int, replications: int,
     return out
 
 
-def stays_ahead(diff: np.ndarray) -> int | None:
-    """First week from which ``diff`` stays > 0 to the end (None if it ends <= 0)."""
-    if not diff.size or not diff[-1] > 0:
-        return None
-    behind = np.flatnonzero(~(diff > 0))
-    return int(behind[-1] + 1) if behind.size else 0
+def _week(week: float | None) -> int | None:
+    return None if week is None else int(week)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,14 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                              metric="cumulative_profit"))
     table = pd.concat(tables, ignore_index=True)
 
-    diff = band(paired)
-    crossover_mean = stays_ahead(diff["mean"])
-    crossover_ci = stays_ahead(diff["ci_low"])
+    diff = intervals(paired)
+    crossover_mean = _week(crossover_week(weeks, diff["mean"], 0.0))
+    crossover_ci = _week(crossover_week(weeks, diff["ci_low"], 0.0))
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True)
     for ax, (metric, title) in zip(axes.ravel(), METRICS.items(), strict=True):
         for name in SCENARIO_NAMES:
-            b = band(data[name][metric])
+            b = intervals(data[name][metric])
             ax.plot(weeks, b["mean"], color=COLORS[name], label=name)
             ax.fill_between(weeks, b["ci_low"], b["ci_high"], color=COLORS[name], alpha=0.25,
                             linewidth=0)
@@ -104,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         if metric == "clv":
             # The first matured cohorts are tiny: keep their wide bands from setting the scale.
-            settled = [np.nanmax(band(data[n][metric])["ci_high"][-WEEKS // 3:])
+            settled = [np.nanmax(intervals(data[n][metric])["ci_high"][-WEEKS // 3:])
                        for n in SCENARIO_NAMES]
             ax.set_ylim(0, 1.5 * max(settled))
         if metric == "cumulative_profit":

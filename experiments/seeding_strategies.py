@@ -23,9 +23,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from common import NETWORKS, SCENARIOS, SEED, band, fmt_ci, outputs, parse_args, plt, save
+from common import NETWORKS, SCENARIOS, SEED, fmt_ci, outputs, parse_args, plt, save
 
 import sim
+from sim.metrics import intervals
 
 NAME = "seeding_strategies"
 STRATEGIES = ("random", "degree", "pagerank", "kcore", "celf", "community")
@@ -82,8 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   flush=True)
         random_mean = finals["random"].mean()
         for strategy in STRATEGIES:
-            b = band(finals[strategy])
-            versus = band(finals[strategy] - finals["degree"])
+            b = intervals(finals[strategy])
+            versus = intervals(finals[strategy] - finals["degree"])
             rows.append({
                 "network": network, "p": p, "strategy": strategy, "seeds": SEEDS,
                 "mean": b["mean"][0], "ci_low": b["ci_low"][0], "ci_high": b["ci_high"][0],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -160,26 +159,6 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         sidecar.write_text(json.dumps(frame.attrs, indent=2) + "\n")
     tmp.replace(path)
     return path
-
-
-def summarize_adoption(frame: pd.DataFrame) -> dict[str, Any]:
-    """Final adoption across replications with a 95% confidence interval, and peak timing."""
-    last = frame[frame["step"] == frame["step"].max()]
-    finals = last["adopted"].to_numpy(dtype=float)
-    population = int(frame["population"].iloc[0])
-    half = 1.96 * finals.std(ddof=1) / math.sqrt(finals.size) if finals.size > 1 else math.nan
-    new = "new_adopters" if "new_adopters" in frame else "new_customers"
-    curve = frame[frame["step"] > 0].groupby("step")[new].mean()
-    return {
-        "population": population,
-        "replications": int(frame["replication"].nunique()),
-        "steps": int(frame["step"].max()),
-        "adopted_mean": float(finals.mean()),
-        "adopted_ci95": float(half),
-        "adopted_share": float(finals.mean() / population),
-        "peak_step": int(curve.idxmax()) if curve.size and curve.max() > 0 else None,
-        "peak_new_adopters": float(curve.max()) if curve.size else 0.0,
-    }
 
 
 def adoption_array(frame: pd.DataFrame) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 :func:`kpis_per_replication` reduces a tidy result table (see :func:`sim.run`) to one
 value per KPI and replication; :func:`summarize` turns those into means with 95%
-confidence intervals, and :func:`compare` runs several scenarios on common random
-numbers and reports each KPI per scenario with the paired difference to the first.
+confidence intervals (:func:`intervals`, the one interval of wom-sim), and
+:func:`compare` runs several scenarios on common random numbers and reports each KPI
+per scenario with the paired difference to the first. :func:`time_bands` and
+:func:`crossover_week` describe paths over time.
 
 KPIs of a commerce table (``diffusion.model = "commerce"``), in this order:
 
@@ -89,6 +91,80 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype(float)
 
 
+class _Runs:
+    """A result table split by replication: first and last rows, and the later steps."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.ordered = frame.sort_values(["replication", "step"],
+                                         kind="stable").reset_index(drop=True)
+        groups = self.ordered.groupby("replication", sort=True)
+        self.first = groups.head(1).set_index("replication")
+        self.last = groups.tail(1).set_index("replication")
+        self.later = self.ordered[self.ordered["step"] > groups["step"].transform("min")]
+
+    def has(self, column: str) -> bool:
+        return column in self.ordered
+
+    def total(self, column: str) -> pd.Series:
+        """The column summed over the steps after the first, per replication."""
+        sums = self.later.groupby("replication")[column].sum()
+        return sums.reindex(self.last.index, fill_value=0).astype(float)
+
+    def final(self, column: str) -> pd.Series:
+        """The column at the last step, per replication."""
+        return self.last[column].astype(float)
+
+
+def _commerce_kpis(r: _Runs) -> dict[str, pd.Series]:
+    """The KPIs of a commerce table (see the module docstring)."""
+    cost, profit = r.total("cost"), r.total("profit")
+    acquired = r.final("adopted") - r.first["adopted"].astype(float)
+    out = {"final_customers": r.final("customers"), "total_revenue": r.total("revenue"),
+           "total_cost": cost, "total_profit": profit, "roi": _ratio(profit, cost),
+           "cost_per_acquisition": _ratio(cost, acquired)}
+    if r.has("churned"):
+        out["total_churned"] = r.total("churned")
+    if r.has("clv"):
+        out["final_clv"] = r.final("clv")
+    for column in r.ordered.columns:
+        if column.startswith("clv_"):
+            out[f"final_{column}"] = r.final(column)
+    for column in ("nps", "mean_rating"):
+        if r.has(column):
+            out[f"final_{column}"] = r.final(column)
+    for column in ("shares", "reviews"):
+        if r.has(column):
+            out[f"total_{column}"] = r.total(column)
+    if r.has("community_members"):
+        out["final_community_members"] = r.final("community_members")
+    for kind in ("conversion", "spend"):
+        member, nonmember = f"member_{kind}", f"nonmember_{kind}"
+        if r.has(member) and r.has(nonmember):
+            out[f"member_{kind}_ratio"] = _ratio(r.last[member], r.last[nonmember])
+    if r.has("top1_spend_ratio"):
+        out["top1_spend_ratio"] = r.final("top1_spend_ratio")
+    clock = r.ordered["time"] if r.has("time") else r.ordered["step"]
+    for week in MILESTONE_WEEKS:
+        rows = r.ordered[np.isclose(clock.to_numpy(dtype=float), week)]
+        if not rows.empty:
+            at = rows.groupby("replication")["customers"].first()
+            out[f"week_{week}_customers"] = at.reindex(r.last.index).astype(float)
+    return out
+
+
+def _preset_kpis(r: _Runs) -> dict[str, pd.Series]:
+    """The KPIs of a classic preset table: adopted share and peak step."""
+    share = _ratio(r.last["adopted"], r.last["population"]) if r.has("population") \
+        else pd.Series(math.nan, index=r.last.index)
+    peaks = pd.Series(math.nan, index=r.last.index)
+    if r.has("new_adopters") and not r.later.empty:
+        new = "new_adopters"
+        best = r.later.loc[r.later.groupby("replication")[new].idxmax()]
+        best = best[best[new] > 0].set_index("replication")["step"]
+        peaks.loc[best.index] = best.astype(float)
+    return {"adopted_share": share, "peak_step": peaks}
+
+
 def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
     """The KPIs of each replication of a result table.
 
@@ -115,70 +191,50 @@ def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
         raise WomError(f"result table: missing column(s) {', '.join(sorted(missing))}")
     if frame.empty:
         raise WomError("result table: no rows")
-    ordered = frame.sort_values(["replication", "step"], kind="stable").reset_index(drop=True)
-    groups = ordered.groupby("replication", sort=True)
-    first = groups.head(1).set_index("replication")
-    last = groups.tail(1).set_index("replication")
-    later = ordered[ordered["step"] > groups["step"].transform("min")]
-
-    def total(column: str) -> pd.Series:
-        sums = later.groupby("replication")[column].sum()
-        return sums.reindex(last.index, fill_value=0).astype(float)
-
-    def final(column: str) -> pd.Series:
-        return last[column].astype(float)
-
-    out: dict[str, pd.Series] = {"final_adopted": final("adopted")}
-    if is_commerce(frame):
-        cost = total("cost")
-        profit = total("profit")
-        acquired = final("adopted") - first["adopted"].astype(float)
-        out["final_customers"] = final("customers")
-        out["total_revenue"] = total("revenue")
-        out["total_cost"] = cost
-        out["total_profit"] = profit
-        out["roi"] = _ratio(profit, cost)
-        out["cost_per_acquisition"] = _ratio(cost, acquired)
-        if "churned" in frame:
-            out["total_churned"] = total("churned")
-        if "clv" in frame:
-            out["final_clv"] = final("clv")
-        for column in frame.columns:
-            if column.startswith("clv_"):
-                out[f"final_{column}"] = final(column)
-        for column in ("nps", "mean_rating"):
-            if column in frame:
-                out[f"final_{column}"] = final(column)
-        for column in ("shares", "reviews"):
-            if column in frame:
-                out[f"total_{column}"] = total(column)
-        if "community_members" in frame:
-            out["final_community_members"] = final("community_members")
-        for kind in ("conversion", "spend"):
-            member, nonmember = f"member_{kind}", f"nonmember_{kind}"
-            if member in frame and nonmember in frame:
-                out[f"member_{kind}_ratio"] = _ratio(last[member], last[nonmember])
-        if "top1_spend_ratio" in frame:
-            out["top1_spend_ratio"] = final("top1_spend_ratio")
-        clock = ordered["time"] if "time" in ordered else ordered["step"]
-        for week in MILESTONE_WEEKS:
-            rows = ordered[np.isclose(clock.to_numpy(dtype=float), week)]
-            if not rows.empty:
-                at = rows.groupby("replication")["customers"].first()
-                out[f"week_{week}_customers"] = at.reindex(last.index).astype(float)
-    else:
-        out["adopted_share"] = _ratio(last["adopted"], last["population"]) \
-            if "population" in frame else pd.Series(math.nan, index=last.index)
-        new = "new_adopters" if "new_adopters" in frame else None
-        peaks = pd.Series(math.nan, index=last.index)
-        if new is not None and not later.empty:
-            best = later.loc[later.groupby("replication")[new].idxmax()]
-            best = best[best[new] > 0].set_index("replication")["step"]
-            peaks.loc[best.index] = best.astype(float)
-        out["peak_step"] = peaks
-    table = pd.DataFrame(out, index=last.index).astype(float)
+    runs = _Runs(frame)
+    out: dict[str, pd.Series] = {"final_adopted": runs.final("adopted")}
+    out.update(_commerce_kpis(runs) if is_commerce(frame) else _preset_kpis(runs))
+    table = pd.DataFrame(out, index=runs.last.index).astype(float)
     table.index.name = "replication"
     return table
+
+
+def intervals(values: Sequence[float] | np.ndarray | pd.DataFrame) -> dict[str, np.ndarray]:
+    """Means with their Student t 95% confidence intervals, along axis 0, NaN left out.
+
+    The one interval of wom-sim: ``wom run``, ``wom compare``, the sweeps, the dashboard
+    and the experiments all use it (directly or through :func:`interval`).
+
+    Parameters
+    ----------
+    values
+        Shape (replications,) or (replications, points): one row per replication.
+
+    Returns
+    -------
+    dict
+        Arrays over the points: ``mean``, ``ci_low``, ``ci_high``, ``sd`` (sample standard
+        deviation, ddof 1) and ``replications`` (the number of non-NaN values R). The
+        interval is ``mean +/- t(0.975, R - 1) * sd / sqrt(R)``; with fewer than two
+        values ``sd`` and the interval are NaN (and the mean too without any value).
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6(1), 1-25.
+    """
+    data = np.asarray(values, dtype=float)
+    if data.ndim == 1:
+        data = data[:, None]
+    count = np.sum(~np.isnan(data), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.nansum(data, axis=0)
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        squares = np.nansum((data - mean) ** 2, axis=0)
+        sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
+        quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(count - 1, 1))
+        half = np.where(count > 1, quantile * sd / np.sqrt(np.maximum(count, 1)), np.nan)
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
+            "replications": count}
 
 
 def interval(values: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float]:
@@ -192,22 +248,108 @@ def interval(values: Sequence[float] | np.ndarray | pd.Series) -> dict[str, floa
     Returns
     -------
     dict
-        ``mean``, ``ci_low``, ``ci_high``, ``sd`` (sample standard deviation, ddof 1)
-        and ``replications`` (the number of non-NaN values). The interval is
-        ``mean +/- t(0.975, R - 1) * sd / sqrt(R)``; with fewer than two values ``sd``
-        and the interval are NaN (and the mean too without any value).
+        ``mean``, ``ci_low``, ``ci_high``, ``sd`` and ``replications`` as numbers: the
+        single point of :func:`intervals`.
     """
-    data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
-    count = int(data.size)
-    mean = float(data.mean()) if count else math.nan
-    if count < 2:
-        return {"mean": mean, "ci_low": math.nan, "ci_high": math.nan, "sd": math.nan,
-                "replications": count}
-    sd = float(data.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, count - 1)) * sd / math.sqrt(count)
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd,
-            "replications": count}
+    out = intervals(np.asarray(values, dtype=float).reshape(-1, 1))
+    return {"mean": float(out["mean"][0]), "ci_low": float(out["ci_low"][0]),
+            "ci_high": float(out["ci_high"][0]), "sd": float(out["sd"][0]),
+            "replications": int(out["replications"][0])}
+
+
+def time_bands(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Mean and 95% interval across replications per (scenario, step) and column.
+
+    Parameters
+    ----------
+    frame
+        Tidy tables with a ``scenario`` column (as :func:`compare` stacks them).
+    columns
+        Result columns to summarise (absent ones are skipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A long table: ``scenario, step, week, series, mean, ci_low, ci_high,
+        replications`` (:func:`intervals` over the replications of each step; ``week`` is
+        the model time, or the step without a ``time`` column).
+    """
+    names = ["scenario", "step", "week", "series", "mean", "ci_low", "ci_high",
+             "replications"]
+    columns = [c for c in dict.fromkeys(columns) if c in frame]
+    if not columns:
+        return pd.DataFrame(columns=names)
+    clock = "time" if "time" in frame else "step"
+    blocks = list(frame.groupby("scenario", sort=False))
+    parts = []
+    for column in columns:
+        for label, block in blocks:
+            wide = block.pivot(index="replication", columns="step", values=column)
+            week = block.groupby("step", sort=True)[clock].first().reindex(wide.columns)
+            band = intervals(wide.to_numpy(dtype=float))
+            parts.append(pd.DataFrame({
+                "scenario": label, "step": wide.columns.to_numpy(),
+                "week": week.to_numpy(dtype=float), "series": column, "mean": band["mean"],
+                "ci_low": band["ci_low"], "ci_high": band["ci_high"],
+                "replications": band["replications"].astype(np.int64)}, columns=names))
+    return pd.concat(parts, ignore_index=True)
+
+
+def crossover_week(weeks: Sequence[float] | np.ndarray, challenger: Sequence[float] | np.ndarray,
+                   incumbent: Sequence[float] | np.ndarray | float) -> float | None:
+    """The first week from which ``challenger`` stays above ``incumbent`` to the end.
+
+    Parameters
+    ----------
+    weeks
+        The weeks of the two paths.
+    challenger, incumbent
+        Values at those weeks (``incumbent`` may be a number, e.g. 0 for a difference).
+
+    Returns
+    -------
+    float or None
+        None if the challenger is not above at the last week.
+    """
+    above = np.asarray(challenger, dtype=float) > np.asarray(incumbent, dtype=float)
+    if above.size == 0 or not above[-1]:
+        return None
+    behind = np.flatnonzero(~above)
+    start = 0 if behind.size == 0 else int(behind[-1]) + 1
+    return float(np.asarray(weeks, dtype=float)[start])
+
+
+def summarize_adoption(frame: pd.DataFrame) -> dict[str, Any]:
+    """Final adoption across replications with its 95% interval, and peak timing.
+
+    Parameters
+    ----------
+    frame
+        A tidy table of :func:`sim.run`.
+
+    Returns
+    -------
+    dict
+        ``population``, ``replications``, ``steps``, ``adopted_mean``, ``adopted_ci95``
+        (the half-width of the :func:`interval` of the final adopted count; NaN with one
+        replication), ``adopted_share``, ``peak_step`` (the step with the most mean new
+        adopters, None if nobody adopted) and ``peak_new_adopters``.
+    """
+    last = frame[frame["step"] == frame["step"].max()]
+    final = interval(last["adopted"])
+    population = int(frame["population"].iloc[0])
+    new = "new_adopters" if "new_adopters" in frame else "new_customers"
+    curve = frame[frame["step"] > 0].groupby("step")[new].mean()
+    return {
+        "population": population,
+        "replications": int(frame["replication"].nunique()),
+        "steps": int(frame["step"].max()),
+        "adopted_mean": final["mean"],
+        "adopted_ci95": final["ci_high"] - final["mean"],
+        "adopted_share": final["mean"] / population,
+        "peak_step": int(curve.idxmax()) if curve.size and curve.max() > 0 else None,
+        "peak_new_adopters": float(curve.max()) if curve.size else 0.0,
+    }
 
 
 def _summary(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -276,6 +418,38 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
         seen[label] = seen.get(label, 0) + 1
         out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
     return out
+
+
+def _kpi_table(names: list[str], per_rep: list[pd.DataFrame]) -> pd.DataFrame:
+    """The KPI table of :func:`compare` from each scenario's KPIs per replication."""
+    kpi_names = list(dict.fromkeys(k for table in per_rep for k in table.columns))
+    per_rep = [table.reindex(columns=kpi_names) for table in per_rep]
+    base = per_rep[0]
+    rows = []
+    for kpi in kpi_names:
+        block = []
+        for name, table in zip(names, per_rep, strict=True):
+            row: dict[str, Any] = {"kpi": kpi, "scenario": name, **interval(table[kpi])}
+            if table is base:
+                diff = {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                        "replications": 0}
+            else:
+                paired = table[kpi] - base[kpi].reindex(table.index)
+                diff = interval(paired)
+            row.update({"diff_mean": diff["mean"], "diff_ci_low": diff["ci_low"],
+                        "diff_ci_high": diff["ci_high"],
+                        "diff_replications": diff["replications"]})
+            block.append(row)
+        best = winner(kpi, {row["scenario"]: row["mean"] for row in block})
+        for row in block:
+            row["winner"] = best
+        rows.extend(block)
+    columns = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
+               "diff_ci_high", "diff_replications", "winner"]
+    kpis = pd.DataFrame(rows, columns=columns)
+    kpis["replications"] = kpis["replications"].astype(np.int64)
+    kpis["diff_replications"] = kpis["diff_replications"].astype(np.int64)
+    return kpis
 
 
 def compare(
@@ -354,31 +528,4 @@ def compare(
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
                       "scenarios": provenance}
 
-    kpi_names = list(dict.fromkeys(k for table in per_rep for k in table.columns))
-    per_rep = [table.reindex(columns=kpi_names) for table in per_rep]
-    base = per_rep[0]
-    rows = []
-    for kpi in kpi_names:
-        block = []
-        for name, table in zip(names, per_rep, strict=True):
-            row: dict[str, Any] = {"kpi": kpi, "scenario": name, **interval(table[kpi])}
-            if table is base:
-                diff = {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                        "replications": 0}
-            else:
-                paired = table[kpi] - base[kpi].reindex(table.index)
-                diff = interval(paired)
-            row.update({"diff_mean": diff["mean"], "diff_ci_low": diff["ci_low"],
-                        "diff_ci_high": diff["ci_high"],
-                        "diff_replications": diff["replications"]})
-            block.append(row)
-        best = winner(kpi, {row["scenario"]: row["mean"] for row in block})
-        for row in block:
-            row["winner"] = best
-        rows.extend(block)
-    columns = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
-               "diff_ci_high", "diff_replications", "winner"]
-    kpis = pd.DataFrame(rows, columns=columns)
-    kpis["replications"] = kpis["replications"].astype(np.int64)
-    kpis["diff_replications"] = kpis["diff_replications"].astype(np.int64)
-    return combined, kpis
+    return combined, _kpi_table(names, per_rep)

@@ -19,6 +19,7 @@ import pandas as pd
 from .commerce import review_boost
 from .errors import WomError
 from .experiment import run
+from .lessons import frequency_sweep
 from .scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -110,12 +111,10 @@ def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list
 def frequency_checks(replications: int, seed: int, z: float,
                      frequencies: tuple[int, ...] = (1, 4, 12)) -> list[Check]:
     """Conversions in a year against ad frequency, money no object: an inverted U."""
-    adopted = {}
-    for f in frequencies:
-        sc = load_scenario(SCENARIOS / "push.toml", [
-            f"ads.frequency={f}", "promotions.discount=0", "budget.total=1e12",
-            "run.steps=52", f"run.replications={replications}", f"run.seed={seed}"])
-        adopted[f] = _final(run(sc), "adopted")
+    sweep = frequency_sweep(load_scenario(SCENARIOS / "push.toml"), frequencies, seed=seed,
+                            replications=replications)
+    adopted = {f: sweep.loc[sweep["frequency"] == f, "adopted"].to_numpy(float)
+               for f in frequencies}
     low, mid, high = frequencies
     return [
         _versus(f"fatigue: conversions rise from {low} to {mid} exposures/week",

@@ -12,16 +12,15 @@ import pytest
 from sim import load_scenario, run
 from sim.bassfit import (
     BassFit,
-    add_fit_parser,
     bass_cdf,
     bass_density,
     bass_increments,
-    cmd_fit_bass,
     fit_bass,
     fit_run,
     read_series,
     run_series,
 )
+from sim.cli.fit import add_fit_parser, cmd_fit_bass
 from sim.errors import WomError
 
 from .conftest import SCENARIOS
@@ -196,7 +195,7 @@ def test_fit_run_picks_the_column_and_rejects_bad_tables():
         fit_run(pd.concat([frame.assign(scenario="a"), frame.assign(scenario="b")]))
 
 
-# The command line, through an argparse parser built here as cli.py will build it.
+# The command line, through an argparse parser built here as sim.cli builds it.
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wom")

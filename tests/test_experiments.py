@@ -48,11 +48,6 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def sweep_available() -> bool:
-    return importlib.util.find_spec("sim.sweep") is not None and \
-        importlib.util.find_spec("sim.analyze") is not None
-
-
 def quick(name: str, outdir: Path) -> pd.DataFrame:
     assert load(name).main(["--quick", "--outdir", str(outdir)]) == 0
     png, csv = outdir / "img" / f"{name}.png", outdir / "data" / f"{name}.csv"
@@ -111,7 +106,6 @@ def test_bass_fit(tmp_path):
     assert params.loc["bass dt=0.2", "q"] == pytest.approx(0.38, rel=0.1)
 
 
-@pytest.mark.skipif(not sweep_available(), reason="sim.sweep / sim.analyze not available yet")
 def test_sensitivity(tmp_path):
     table = quick("sensitivity", tmp_path)
     assert set(table["metric"]) == {"profit", "clv"}

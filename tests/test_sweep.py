@@ -17,11 +17,11 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.analyze import analyze_sweep
 from sim.cli import main as cli_main
 from sim.errors import WomError
 from sim.sweep import (
     SweepError,
+    analyze_sweep,
     load_sweep,
     metric_per_replication,
     parse_param,
@@ -110,7 +110,7 @@ def test_sampled_designs_take_the_bounds_of_the_spec():
         ("diffusion.p=-0.1:0.1:3", "grid", "-0.1 is out of bounds: the value must be >= 0"),
         ("diffusion.colour=1,2", "grid", "--param diffusion.colour: unknown scenario key"),
         ("difusion.p=1", "grid", "unknown scenario key (did you mean diffusion.p?)"),
-        ("name=a,b", "grid", "--param name: unknown scenario key"),
+        ("name=a,b", "grid", "--param name: cannot sweep a key of type str"),
         ("ads.frequency=0:1:3", "grid", "0.5 is not an integer"),
         ("seeding.strategy=random,best", "grid", "'best' is not one of"),
         ("seeding.strategy=a:b:2", "grid", "a range needs a numeric key"),

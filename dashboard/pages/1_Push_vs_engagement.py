@@ -1,32 +1,25 @@
 """Push vs engagement: a lesson page for educators.
 
 Runs scenarios/push.toml, scenarios/engagement.toml and a mix of the two chosen with a
-slider (see :func:`dashboard.common.blend_strategies` for the mapping), with equal
+slider (see :func:`sim.lessons.blend_strategies` for the mapping), with equal
 budgets, on common random numbers; shows customers and cumulative profit over time with
 the crossover weeks, the ad-fatigue curve, and a summary of what happened in this run.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import altair as alt
+import pandas as pd
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import altair as alt  # noqa: E402
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, common  # noqa: E402
-from sim.errors import WomError  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from dashboard import charts, common
+from sim.errors import WomError
+from sim.lessons import FATIGUE_WEEKS, blend_strategies, frequency_sweep
+from sim.metrics import crossover_week, interval, time_bands
+from sim.scenario import Scenario
 
 FREQUENCIES = (1, 2, 3, 4, 6, 8, 12)
-FATIGUE_WEEKS = 52
 EARLY_WEEK = 8
-UNLIMITED = 1e12
 
 INTRO = """
 **Push** buys attention. It advertises widely and often and cuts the price for the first
@@ -100,18 +93,13 @@ def run_one(scenario: Scenario, label: str, seed: int,
 @st.cache_data(show_spinner=False, max_entries=8)
 def fatigue_curve(push_text: str, seed: int, replications: int) -> pd.DataFrame:
     """Ever customers and brand trust at week 52 against ad frequency (push, no discount,
-    unlimited budget)."""
+    unlimited budget: :func:`sim.lessons.frequency_sweep`), mean and 95% interval."""
     push = common.scenario_of_text(push_text, "push")
+    sweep = frequency_sweep(push, FREQUENCIES, seed=seed, replications=replications)
     rows = []
-    for frequency in FREQUENCIES:
-        scenario = common.with_overrides(
-            push, {"promotions.discount": 0.0, "budget.total": UNLIMITED,
-                   "run.steps": FATIGUE_WEEKS, "ads.frequency": frequency},
-            source=f"push at {frequency} exposures a week")
-        combined, _ = run_one(scenario, f"frequency {frequency}", seed, replications)
+    for frequency, block in sweep.groupby("frequency", sort=True):
         for column, name in (("adopted", "ever customers"), ("brand_trust", "brand trust")):
-            rows.append({"frequency": frequency, "measure": name,
-                         **common.final_interval(combined, column)})
+            rows.append({"frequency": frequency, "measure": name, **interval(block[column])})
     return pd.DataFrame(rows)
 
 
@@ -141,6 +129,47 @@ def crossover_text(week: float | None, what: str, horizon: int) -> str:
     return f"engagement overtook push on {what} in week {week:.0f} and stayed ahead"
 
 
+def fatigue_section(push: Scenario, seed: int, reps: int) -> int | None:
+    """The fatigue curve's two charts; returns the frequency that won the most customers
+    (None if the sweep failed)."""
+    st.subheader("The fatigue curve")
+    st.markdown(f"Push without its discount and with unlimited money for {FATIGUE_WEEKS} "
+                "weeks, at different ad frequencies. More exposures reach more people at "
+                "first; past a point fatigue lowers the response to each ad and erodes "
+                "brand trust, which slows every later step of the funnel.")
+    curve = common.attempt(lambda: fatigue_curve(common.scenario_text(push), seed, reps),
+                           "Simulating the ad-frequency sweep...", "The fatigue sweep failed")
+    if curve is None:
+        return None
+    columns = st.columns(2)
+    columns[0].altair_chart(fatigue_chart(curve, "ever customers",
+                                          f"Ever customers at week {FATIGUE_WEEKS}"),
+                            width="stretch")
+    columns[1].altair_chart(fatigue_chart(curve, "brand trust",
+                                          f"Mean brand trust at week {FATIGUE_WEEKS}"),
+                            width="stretch")
+    reach = curve[curve["measure"] == "ever customers"]
+    return int(reach.loc[reach["mean"].idxmax(), "frequency"])
+
+
+def strategy_table(kpis: pd.DataFrame, bands: pd.DataFrame, labels: list[str],
+                   horizon: int) -> pd.DataFrame:
+    """Per strategy: early and final customers, profit, spend, CLV and NPS (means)."""
+    table = []
+    for label in labels:
+        def mean(kpi: str, label: str = label) -> float:
+            row = common.kpi_row(kpis, kpi, label)
+            return float("nan") if row is None else float(row["mean"])
+        table.append({
+            "strategy": label,
+            f"customers, week {EARLY_WEEK}": value_at(bands, label, "customers", EARLY_WEEK),
+            f"customers, week {horizon}": mean("final_customers"),
+            "profit": mean("total_profit"), "marketing spend": mean("total_cost"),
+            "CLV": mean("final_clv"), "NPS": mean("final_nps"),
+        })
+    return pd.DataFrame(table)
+
+
 def main() -> None:
     st.set_page_config(page_title="wom-sim: push vs engagement", layout="wide")
     st.title("Push vs engagement")
@@ -155,7 +184,7 @@ def main() -> None:
         push = common.with_overrides(common.load_shipped("push"), run, source="push.toml")
         engagement = common.with_overrides(common.load_shipped("engagement"), run,
                                            source="engagement.toml")
-        mix = common.blend_strategies(push, engagement, share / 100)
+        mix = blend_strategies(push, engagement, share / 100)
     except WomError as exc:
         st.error(str(exc))
         return
@@ -187,13 +216,13 @@ def main() -> None:
     combined = common.with_cumulative_profit(pd.concat([r[0] for r in results],
                                                        ignore_index=True))
     kpis = pd.concat([r[1] for r in results], ignore_index=True)
-    bands = common.time_bands(combined, ["customers", "cumulative_profit"])
+    bands = time_bands(combined, ["customers", "cumulative_profit"])
     horizon = run["run.steps"]
 
     def crossover(series: str, label: str = "engagement") -> float | None:
         a = bands[(bands["scenario"] == label) & (bands["series"] == series)]
         b = bands[(bands["scenario"] == "push") & (bands["series"] == series)]
-        return common.crossover_week(a["week"], a["mean"], b["mean"])
+        return crossover_week(a["week"], a["mean"], b["mean"])
 
     st.subheader("Early conversions vs long-run value")
     columns = st.columns(2)
@@ -209,40 +238,13 @@ def main() -> None:
     st.markdown(f"- {crossover_text(cross_customers, 'active customers', horizon)};\n"
                 f"- {crossover_text(cross_profit, 'cumulative profit', horizon)}.")
 
-    table = []
-    for label in labels:
-        def mean(kpi: str, label: str = label) -> float:
-            row = common.kpi_row(kpis, kpi, label)
-            return float("nan") if row is None else float(row["mean"])
-        table.append({
-            "strategy": label,
-            f"customers, week {EARLY_WEEK}": value_at(bands, label, "customers", EARLY_WEEK),
-            f"customers, week {horizon}": mean("final_customers"),
-            "profit": mean("total_profit"), "marketing spend": mean("total_cost"),
-            "CLV": mean("final_clv"), "NPS": mean("final_nps"),
-        })
-    table = pd.DataFrame(table)
+    table = strategy_table(kpis, bands, labels, horizon)
     st.dataframe(table, hide_index=True, column_config={
         c: st.column_config.NumberColumn(format="localized") for c in table.columns[1:]})
 
-    st.subheader("The fatigue curve")
-    st.markdown(f"Push without its discount and with unlimited money for {FATIGUE_WEEKS} "
-                "weeks, at different ad frequencies. More exposures reach more people at "
-                "first; past a point fatigue lowers the response to each ad and erodes "
-                "brand trust, which slows every later step of the funnel.")
-    curve = common.attempt(lambda: fatigue_curve(common.scenario_text(push), seed, reps),
-                           "Simulating the ad-frequency sweep...", "The fatigue sweep failed")
-    if curve is None:
+    peak = fatigue_section(push, seed, reps)
+    if peak is None:
         return
-    columns = st.columns(2)
-    columns[0].altair_chart(fatigue_chart(curve, "ever customers",
-                                          f"Ever customers at week {FATIGUE_WEEKS}"),
-                            width="stretch")
-    columns[1].altair_chart(fatigue_chart(curve, "brand trust",
-                                          f"Mean brand trust at week {FATIGUE_WEEKS}"),
-                            width="stretch")
-    reach = curve[curve["measure"] == "ever customers"]
-    peak = int(reach.loc[reach["mean"].idxmax(), "frequency"])
 
     st.subheader("What happened in this run")
     st.markdown(summary(table, labels, mix_label, share, horizon, cross_customers,

@@ -8,18 +8,11 @@ placed by networkx's spring layout, with influencers drawn larger and outlined.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import numpy as np
+import pandas as pd
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, common  # noqa: E402
+from dashboard import charts, common
 
 SHOWN = 400
 

@@ -1,33 +1,40 @@
 """Sweep explorer: plot any output of a sweep against any swept parameter.
 
-Reads a directory written by ``wom sweep --out DIR`` (Parquet parts, ``manifest.json``)
-and the tables ``wom analyze DIR`` saves under ``DIR/analysis``.
+Reads a directory written by ``wom sweep --out DIR`` with :func:`sim.sweep.load_sweep`
+(Parquet parts and ``_manifest.json``) and the tables ``wom analyze DIR`` saves under
+``DIR/_analysis``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, common  # noqa: E402
-from sim.errors import WomError  # noqa: E402
+from dashboard import charts
+from sim.errors import WomError
+from sim.sweep import (
+    FLOW_COLUMNS,
+    REPORT,
+    analysis_files,
+    load_sweep,
+    metric_per_replication,
+    read_manifest,
+    result_columns,
+    summarize_parameter,
+)
 
 #: Above this many distinct values a parameter is treated as continuous (LHS, Sobol).
 MAX_LEVELS = 25
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load(directory: str, stamp: float) -> tuple[pd.DataFrame, dict, list[str]]:
-    """The sweep of a directory; ``stamp`` (its newest change) refreshes the cache."""
-    return common.load_sweep(directory)
+def load(directory: str, stamp: float) -> tuple[pd.DataFrame, dict]:
+    """The sweep table and manifest of a directory; ``stamp`` (its newest change) refreshes
+    the cache."""
+    return load_sweep(directory), read_manifest(directory)
 
 
 def newest_change(folder: Path) -> float:
@@ -52,7 +59,7 @@ def main() -> None:
         return
     folder = Path(directory.strip()).expanduser()
     try:
-        frame, manifest, params = load(str(folder), newest_change(folder))
+        frame, manifest = load(str(folder), newest_change(folder))
     except WomError as exc:
         st.error(str(exc))
         return
@@ -60,13 +67,10 @@ def main() -> None:
         st.error(f"{folder}: cannot read the sweep: {type(exc).__name__}: {exc}")
         return
 
-    outputs = common.output_columns(frame, params)
-    st.caption(f"{len(frame):,} rows · parameters: {', '.join(params) or 'none found'} · "
+    params = list(frame.attrs["params"])
+    outputs = result_columns(frame)
+    st.caption(f"{len(frame):,} rows · parameters: {', '.join(params)} · "
                f"{len(outputs)} outputs")
-    if not params:
-        st.error(f"{folder}: no swept parameter found: the manifest names none of the "
-                 "table's columns, and no column is a scenario key that varies.")
-        return
     if not outputs:
         st.error(f"{folder}: the results have no numeric output column.")
         return
@@ -75,16 +79,16 @@ def main() -> None:
     preferred = [c for c in ("total_profit", "profit", "customers", "adopted") if c in outputs]
     output = columns[1].selectbox("Output", outputs, key="sweep:output",
                                   index=outputs.index(preferred[0]) if preferred else 0)
-    flows = common.flow_columns()
     how = columns[2].radio(
-        "Each run counts", ("last", "total"), index=1 if output in flows else 0,
+        "Each run counts", ("last", "total"), index=1 if output in FLOW_COLUMNS else 0,
         key=f"sweep:how:{output}", horizontal=True,
         format_func=lambda h: "value at its last step" if h == "last" else "total over steps",
         help="Weekly flows (profit, revenue, shares, ...) are best summed over the run; "
              "states (customers, CLV, NPS, ...) read at the last step.")
-    final = common.reduce_runs(frame, params, output, how)
-    final = final[final[param].notna()]
-    summary = common.parameter_summary(final, param, output)
+    runs = metric_per_replication(frame, output, how=how)
+    runs = runs[runs[param].notna()]
+    summary = summarize_parameter(runs, param)
+    final = runs.rename(columns={"value": output})
     many = final[param].nunique() > MAX_LEVELS
     what = "each run" if many else "mean with 95% interval over runs"
     where = "at the last step" if how == "last" else "summed over the run"
@@ -94,11 +98,11 @@ def main() -> None:
     if not many:
         st.dataframe(summary, hide_index=True)
 
-    analysis, tables, plots = common.analysis_files(folder)
+    analysis, tables, plots = analysis_files(folder)
     st.subheader("Sensitivity tables")
     if not tables:
         st.info(f"No tables yet: run `wom analyze {folder}` to write them "
-                f"(into {folder / common.ANALYSIS_NAMES[0]}).")
+                f"(into {folder / REPORT}).")
     for path in tables:
         st.markdown(f"**{path.relative_to(analysis)}**")
         try:
@@ -110,7 +114,7 @@ def main() -> None:
             for path in plots:
                 st.image(str(path), caption=str(path.relative_to(analysis)))
     if manifest:
-        with st.expander("manifest.json"):
+        with st.expander("_manifest.json"):
             st.code(json.dumps(manifest, indent=2, default=str), language="json")
 
 

@@ -1,8 +1,8 @@
 """``wom dashboard``: start the Streamlit dashboard (dashboard/app.py) in a subprocess.
 
-The ``sim`` package never imports the dashboard: this module only finds
-``dashboard/app.py`` next to the package and runs ``streamlit run`` on it, bound to
-127.0.0.1 unless ``--host`` says otherwise.
+The ``sim`` package never imports the dashboard: this module only locates the installed
+``dashboard`` package (without importing it) and runs ``streamlit run`` on its
+``app.py``, bound to 127.0.0.1 unless ``--host`` says otherwise.
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import WomError
+from ..errors import WomError
+from .types import port_number
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, found {value}")
-    return value
+def app_path() -> Path:
+    """The dashboard's ``app.py`` (WomError if the ``dashboard`` package is not installed)."""
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or not spec.submodule_search_locations:
+        raise WomError("dashboard: the dashboard package is not installed (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations))).resolve() / "app.py"
 
 
 def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -38,7 +36,7 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
         "dashboard", help="start the Streamlit dashboard (compare, lesson, network, sweeps)",
         description="Start the dashboard and print its address. It listens on 127.0.0.1 "
                     "(this machine only) unless --host says otherwise; Ctrl+C stops it.")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT,
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                         help=f"port to listen on (default: {DEFAULT_PORT})")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default: {DEFAULT_HOST}; 0.0.0.0 "
@@ -47,8 +45,19 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def dashboard_command(port: int = DEFAULT_PORT, host: str = DEFAULT_HOST) -> list[str]:
-    """The ``streamlit run`` command line of the dashboard."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP),
+    """The ``streamlit run`` command line of the dashboard.
+
+    Parameters
+    ----------
+    port, host
+        Where the server listens.
+
+    Returns
+    -------
+    list of str
+        The command, ``python -m streamlit run .../dashboard/app.py ...``.
+    """
+    return [sys.executable, "-m", "streamlit", "run", str(app_path()),
             "--server.port", str(port), "--server.address", host,
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
@@ -60,18 +69,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     Raises
     ------
     WomError
-        If dashboard/app.py is not next to the package (a non-editable install) or
-        streamlit is not installed.
+        If the dashboard package or streamlit is not installed.
     """
-    if not APP.is_file():
-        raise WomError(f"dashboard: {APP} not found (the dashboard runs from a source "
-                       "checkout: pip install -e .)")
+    app = app_path()
+    if not app.is_file():
+        raise WomError(f"dashboard: {app} not found (pip install -e .)")
     if importlib.util.find_spec("streamlit") is None:
         raise WomError("dashboard: streamlit is not installed (pip install streamlit altair)")
     host = args.host or DEFAULT_HOST
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     print(f"wom: dashboard at http://{shown}:{args.port} (Ctrl+C to stop)", flush=True)
-    process = subprocess.Popen(dashboard_command(args.port, host), cwd=APP.parents[1])
+    process = subprocess.Popen(dashboard_command(args.port, host), cwd=app.parents[1])
     previous = signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         return process.wait()

@@ -1,8 +1,4 @@
-"""The ``wom`` command line.
-
-Bad input (scenario file, key, value, network file) ends with one message on stderr
-and exit code 2, never a traceback.
-"""
+"""``wom run``, ``wom compare``, ``wom keys``, ``wom bench`` and ``wom validate``."""
 
 from __future__ import annotations
 
@@ -16,16 +12,20 @@ from typing import Any
 
 import pandas as pd
 
-from . import kernels
-from .analyze import add_analyze_parser, cmd_analyze
-from .argtypes import nonnegative, positive
-from .bassfit import add_fit_parser, cmd_fit_bass
-from .dashboard_cli import add_dashboard_parser, cmd_dashboard
-from .errors import WomError
-from .experiment import run, summarize_adoption, write_table
-from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
-from .scenario import keys_markdown, keys_text, load_scenario
-from .sweep import add_sweep_parser, cmd_sweep
+from .. import kernels
+from ..errors import WomError
+from ..experiment import run, write_table
+from ..metrics import (
+    KEY_KPIS,
+    LOWER_IS_BETTER,
+    NO_WINNER,
+    compare,
+    is_commerce,
+    summarize,
+    summarize_adoption,
+)
+from ..scenario import keys_markdown, keys_text, load_scenario
+from .types import nonnegative, positive
 
 
 class _AtLeastTwo(argparse.Action):
@@ -69,12 +69,8 @@ def _add_engine_options(parser: argparse.ArgumentParser, out: str) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="wom", description="Agent-based simulation of word-of-mouth commerce."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def add_run_parsers(sub: Any) -> None:
+    """Add ``run``, ``compare``, ``keys`` and ``bench`` to the ``wom`` sub-parsers."""
     p_run = sub.add_parser("run", help="run a scenario and print a summary")
     _add_run_options(p_run)
     _add_engine_options(p_run, "the tidy table")
@@ -99,17 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="reference-engine steps (it is slow)")
     p_bench.add_argument("--threads", type=positive, help="numba threads (default: all cores)")
 
-    add_dashboard_parser(sub)
-    add_sweep_parser(sub)
-    add_analyze_parser(sub)
-    add_fit_parser(sub)
 
+def add_validate_parser(sub: Any) -> None:
+    """Add ``validate`` to the ``wom`` sub-parsers."""
     p_validate = sub.add_parser(
         "validate", help="measure the default market against its calibration facts")
     p_validate.add_argument("--replications", type=positive, default=10,
                             help="replications per scenario (default: 10)")
     p_validate.add_argument("--seed", type=nonnegative, default=1, help="seed (default: 1)")
-    return parser
 
 
 def _warn_compile() -> None:
@@ -119,6 +112,7 @@ def _warn_compile() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``wom run``: run a scenario, print the adoption and KPI summary; returns 0."""
     scenario = load_scenario(args.scenario, args.overrides)
     if args.engine == "fast":
         _warn_compile()
@@ -250,6 +244,7 @@ def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """``wom compare``: run scenarios on common random numbers, print the KPI table."""
     scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
     labels = [sc.name or Path(path).stem for sc, path in zip(scenarios, args.scenarios,
                                                              strict=True)]
@@ -281,12 +276,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
+    """``wom keys [--markdown]``: every scenario key with its type, default, bounds, role
+    and meaning (as text wrapped to the terminal, or as the README's Markdown table)."""
     print(keys_markdown() if args.markdown else keys_text(), end="")
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import main as bench_main
+    """``wom bench``: time the fast engine against the reference; returns 0."""
+    from ..bench import main as bench_main
 
     try:
         sizes = [int(s) for s in args.sizes.split(",")]
@@ -300,31 +298,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import report, run_checks
+    """``wom validate``: the calibration checks; returns 0 if all pass, else 1."""
+    from ..validate import report, run_checks
 
     _warn_compile()
     checks = run_checks(replications=args.replications, seed=args.seed)
     print(report(checks))
     return 0 if all(c.ok for c in checks) else 1
-
-
-COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
-            "validate": cmd_validate, "dashboard": cmd_dashboard, "sweep": cmd_sweep,
-            "analyze": cmd_analyze, "fit-bass": cmd_fit_bass}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wom`` console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except WomError as exc:
-        print(f"wom: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("wom: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

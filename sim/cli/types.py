@@ -24,3 +24,14 @@ def positive(text: str) -> int:
 def nonnegative(text: str) -> int:
     """An integer >= 0."""
     return _integer_at_least(text, 0)
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, found {value}")
+    return value

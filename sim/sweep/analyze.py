@@ -1,15 +1,15 @@
 """Analysis of a sweep: per-point means with 95% CIs, rank correlations, SALib indices.
 
 For each metric (a result column) every run is reduced to one value: the total over
-the run for flow columns (:data:`sim.sweep.FLOW_COLUMNS`: profit, revenue, cost, new
+the run for flow columns (:data:`sim.sweep.load.FLOW_COLUMNS`: profit, revenue, cost, new
 customers, ...), the value at the last step for every other column (adopted,
 customers, clv, nps, ...). Each point gets the mean over its replications with a
-t-based 95% confidence interval (:func:`sim.sweep.summarize_sweep`). Then, by design:
+t-based 95% confidence interval (:func:`sim.sweep.load.summarize_sweep`). Then, by design:
 
 ``sobol``
     First-order and total Sobol' indices S1 and ST (and second-order S2) with their
     bootstrap 95% confidence intervals, from ``SALib.analyze.sobol.analyze`` on the
-    point means (Saltelli 2002; Saltelli et al. 2010).
+    point means (Sobol' 2001; Saltelli 2002; Saltelli et al. 2010).
 ``morris``
     Elementary-effect statistics mu, mu* and sigma with the 95% interval of mu*, from
     ``SALib.analyze.morris.analyze`` on the unrounded design and the point means
@@ -38,13 +38,14 @@ indices. Computer Physics Communications 145(2), 280-297.
 Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and Tarantola, S.
 (2010). Variance based sensitivity analysis of model output. Design and estimator for
 the total sensitivity index. Computer Physics Communications 181(2), 259-270.
+Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical models and
+their Monte Carlo estimates. Mathematics and Computers in Simulation 55(1-3), 271-280.
 Spearman, C. (1904). The proof and measurement of association between two things.
 American Journal of Psychology 15(1), 72-101.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import warnings
 from collections.abc import Sequence
@@ -56,20 +57,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import WomError
-from .sweep import (
-    FLOW_COLUMNS,
-    MORRIS_LEVELS,
-    load_sweep,
-    read_manifest,
-    summarize_sweep,
-)
+from ..errors import WomError
+from .design import MORRIS_LEVELS
+from .load import FLOW_COLUMNS, load_sweep, summarize_sweep
+from .store import REPORT, read_manifest
 
-__all__ = ["MetricReport", "add_analyze_parser", "analyze_sweep", "cmd_analyze",
-           "default_metrics", "report_text"]
-
-#: Report directory under the sweep directory (``_`` keeps it out of read_parquet(DIR)).
-REPORT = "_analysis"
+__all__ = ["MetricReport", "analyze_sweep", "default_metrics", "report_text"]
 
 #: Rows of the per-point table printed by ``wom analyze`` (the CSV has them all).
 PRINT_ROWS = 30
@@ -85,7 +78,7 @@ class MetricReport:
         The column and how a run is reduced to one value.
     points
         Per point: swept values, mean, 95% CI, sd, replications
-        (:func:`sim.sweep.summarize_sweep`).
+        (:func:`sim.sweep.load.summarize_sweep`).
     spearman
         grid and lhs: per parameter, Spearman's rho and its p-value over the point means.
     sobol, sobol_s2
@@ -248,6 +241,56 @@ def _plot_morris(report: MetricReport, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def _analyze_metric(frame: pd.DataFrame, manifest: dict[str, Any], metric: str,
+                    at_step: int | None) -> MetricReport:
+    """The tables of one metric: point means and, by design, Spearman, Sobol' or Morris."""
+    design = manifest["design"]
+    seed = int(manifest["seed"])
+    points = summarize_sweep(frame, metric, at_step)
+    report = MetricReport(metric=metric,
+                          label=_label(metric, at_step, int(manifest["replications"])),
+                          points=points)
+    y = points.sort_values("point")["mean"].to_numpy(dtype=float)
+    nan = int(np.isnan(y).sum())
+    if design in ("grid", "lhs"):
+        report.spearman = _spearman(points, manifest["params"])
+    elif nan:
+        report.note = (f"no {design} indices: the mean of {metric} is NaN at {nan} of "
+                       f"{y.size} points (e.g. clv before week budget.clv_weeks)")
+    elif design == "sobol":
+        report.sobol, report.sobol_s2 = _sobol(manifest["problem"], y, seed)
+    else:
+        x = np.asarray(manifest["design_matrix"], dtype=float)
+        report.morris = _morris(manifest["problem"], x, y, seed)
+    return report
+
+
+def _save(report: MetricReport, params: list[dict[str, Any]], report_dir: Path,
+          plots: bool) -> None:
+    """Write the report's tables as CSV and, with ``plots``, its PNG plots."""
+    metric = report.metric
+    tables = {"points": report.points, "spearman": report.spearman, "sobol": report.sobol,
+              "sobol_s2": report.sobol_s2, "morris": report.morris}
+    for name, table in tables.items():
+        if table is not None:
+            path = report_dir / f"{metric}_{name}.csv"
+            table.to_csv(path, index=False)
+            report.files.append(path)
+    if not plots:
+        return
+    path = report_dir / f"{metric}_params.png"
+    _plot_params(report, params, path)
+    report.files.append(path)
+    if report.sobol is not None:
+        path = report_dir / f"{metric}_sobol.png"
+        _plot_sobol(report, path)
+        report.files.append(path)
+    if report.morris is not None:
+        path = report_dir / f"{metric}_morris.png"
+        _plot_morris(report, path)
+        report.files.append(path)
+
+
 def analyze_sweep(
     out: str | Path,
     metrics: Sequence[str] | None = None,
@@ -261,7 +304,7 @@ def analyze_sweep(
     Parameters
     ----------
     out
-        The sweep directory (see :mod:`sim.sweep`).
+        The sweep directory (see :mod:`sim.sweep.store`).
     metrics
         Result columns to analyse (default: :func:`default_metrics`).
     at_step
@@ -283,8 +326,9 @@ def analyze_sweep(
 
     References
     ----------
-    Herman and Usher (2017) for SALib; Saltelli (2002) and Saltelli et al. (2010) for
-    the Sobol' indices; Morris (1991) for elementary effects. See the module docstring.
+    Herman and Usher (2017) for SALib; Sobol' (2001), Saltelli (2002) and Saltelli et
+    al. (2010) for the Sobol' indices; Morris (1991) and Campolongo et al. (2007) for
+    elementary effects. See the module docstring.
     """
     out = Path(out)
     manifest = read_manifest(out)
@@ -302,46 +346,10 @@ def analyze_sweep(
             raise WomError(f"--metric {metric}: given twice")
     report_dir = Path(report_dir) if report_dir is not None else out / REPORT
     report_dir.mkdir(parents=True, exist_ok=True)
-    design = manifest["design"]
-    params = manifest["params"]
-    seed = int(manifest["seed"])
     reports = []
     for metric in metrics:
-        points = summarize_sweep(frame, metric, at_step)
-        report = MetricReport(metric=metric, label=_label(metric, at_step, replications),
-                              points=points)
-        y = points.sort_values("point")["mean"].to_numpy(dtype=float)
-        nan = int(np.isnan(y).sum())
-        if design in ("grid", "lhs"):
-            report.spearman = _spearman(points, params)
-        elif nan:
-            report.note = (f"no {design} indices: the mean of {metric} is NaN at {nan} of "
-                           f"{y.size} points (e.g. clv before week budget.clv_weeks)")
-        elif design == "sobol":
-            report.sobol, report.sobol_s2 = _sobol(manifest["problem"], y, seed)
-        else:
-            x = np.asarray(manifest["design_matrix"], dtype=float)
-            report.morris = _morris(manifest["problem"], x, y, seed)
-        tables = {"points": report.points, "spearman": report.spearman,
-                  "sobol": report.sobol, "sobol_s2": report.sobol_s2,
-                  "morris": report.morris}
-        for name, table in tables.items():
-            if table is not None:
-                path = report_dir / f"{metric}_{name}.csv"
-                table.to_csv(path, index=False)
-                report.files.append(path)
-        if plots:
-            path = report_dir / f"{metric}_params.png"
-            _plot_params(report, params, path)
-            report.files.append(path)
-            if report.sobol is not None:
-                path = report_dir / f"{metric}_sobol.png"
-                _plot_sobol(report, path)
-                report.files.append(path)
-            if report.morris is not None:
-                path = report_dir / f"{metric}_morris.png"
-                _plot_morris(report, path)
-                report.files.append(path)
+        report = _analyze_metric(frame, manifest, metric, at_step)
+        _save(report, manifest["params"], report_dir, plots)
         reports.append(report)
     return reports
 
@@ -390,32 +398,3 @@ def report_text(reports: Sequence[MetricReport], manifest: dict[str, Any]) -> st
     if files:
         lines += ["", f"wrote         {len(files)} files to {files[0].parent}"]
     return "\n".join(lines)
-
-
-def add_analyze_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``analyze`` command to the ``wom`` sub-parsers; returns its parser."""
-    p = subparsers.add_parser(
-        "analyze", help="sensitivity tables and plots of a finished sweep",
-        description="Per-point means with 95% CIs of each metric and, by design, Sobol' "
-                    "indices (sobol), Morris mu*/sigma (morris) or Spearman rank "
-                    "correlations (grid, lhs). Flow columns (profit, revenue, cost, ...) are "
-                    "summed over the run, other columns taken at the last step.")
-    p.add_argument("sweep", metavar="DIR", help="output directory of wom sweep")
-    p.add_argument("--metric", dest="metrics", action="append", default=[],
-                   metavar="COLUMN",
-                   help="result column to analyse; repeatable (default: profit and "
-                        "customers for commerce sweeps, adopted otherwise)")
-    p.add_argument("--at-step", type=int, metavar="N",
-                   help="take values at step N instead of the last step")
-    p.add_argument("--out", metavar="REPORT_DIR",
-                   help="where CSV and PNG files go (default: DIR/_analysis)")
-    p.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG plots")
-    return p
-
-
-def cmd_analyze(args: argparse.Namespace) -> int:
-    """The ``wom analyze`` command: print the tables, save CSV and PNG; returns 0."""
-    reports = analyze_sweep(args.sweep, args.metrics or None, at_step=args.at_step,
-                            report_dir=args.out, plots=args.plots)
-    print(report_text(reports, read_manifest(args.sweep)))
-    return 0

@@ -1,0 +1,597 @@
+"""Running a planned sweep: in this process, on a local process pool, or on Dask.
+
+A point is one task: its replications run as one batch, then its parts are written (an
+unfinished point is rerun whole). Local pools use the ``forkserver`` start method (a
+clean server imports wom-sim once and forks the workers: fast, and safe after numba has
+started its threads); while it starts, this process runs points itself. Each worker
+uses one numba thread; a pool broken by a dying worker is replaced and the unfinished
+points rerun. Dask tasks get ``retries=2`` and need the output directory on a file
+system shared with the workers. Workers write their own parts and return only counts
+and timings; results never depend on the executor (counter-based random numbers).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import itertools
+import json
+import logging
+import math
+import multiprocessing
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from .. import kernels
+from ..errors import WomError
+from ..experiment import run
+from .design import SweepPlan, point_scenario
+from .store import MANIFEST, PARTS, clean_parts, finished_points, locked, prepare, provenance
+from .store import write_parts as store_parts
+
+__all__ = ["SweepError", "SweepResult", "run_sweep"]
+
+# How often a broken local pool (a worker process died) is replaced before giving up.
+_MAX_POOL_RESTARTS = 3
+
+
+class SweepError(WomError):
+    """A sweep could not finish (a run failed); finished parts are kept for ``--resume``."""
+
+
+@dataclass(frozen=True)
+class _PointTask:
+    """What a worker needs to run one point (small and picklable)."""
+
+    point: int
+    values: dict[str, Any]
+    kinds: tuple[tuple[str, str], ...]
+    base: dict[str, Any]
+    source: str
+    replications: int
+    seed: int
+    engine: str
+    threads: int | None
+    parts: str
+    attrs: bytes
+    fault: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class _PointDone:
+    """What a worker returns: counts and timings, never the table."""
+
+    point: int
+    rows: int
+    simulate: float
+    write: float
+    started: float
+    ended: float
+    worker: str
+    simulate_cpu: float = 0.0
+    write_cpu: float = 0.0
+
+
+def _inject(task: _PointTask, stage: str) -> None:
+    """Testing hook: fail once at ``stage`` of one point (a marker file makes it once)."""
+    fault = task.fault
+    if not fault or fault.get("point") != task.point or fault.get("stage", "start") != stage:
+        return
+    marker = Path(fault["marker"])
+    try:
+        marker.touch(exist_ok=False)
+    except FileExistsError:
+        return
+    if fault.get("action") == "exit" and multiprocessing.parent_process() is not None:
+        os._exit(17)  # a worker process dies (in the calling process: raise instead)
+    raise RuntimeError(f"injected fault at point {task.point} ({stage})")
+
+
+def _run_point(task: _PointTask) -> _PointDone:
+    """Run all replications of one point in one batch and write their parts.
+
+    Module-level so that worker processes and Dask workers import it by name.
+    """
+    started = time.time()
+    t0, c0 = time.perf_counter(), time.process_time()
+    _inject(task, "start")
+    scenario = point_scenario(task.base, task.values, task.source, task.point)
+    frame = run(scenario, seed=task.seed, replications=task.replications, engine=task.engine,
+                threads=task.threads)
+    t1, c1 = time.perf_counter(), time.process_time()
+    rows = store_parts(frame, Path(task.parts), task.point, task.values, task.kinds,
+                       task.replications, task.attrs, lambda: _inject(task, "writing"))
+    t2, c2 = time.perf_counter(), time.process_time()
+    return _PointDone(task.point, rows, t1 - t0, t2 - t1, started, time.time(),
+                      f"{socket.gethostname()}:{os.getpid()}", c1 - c0, c2 - c1)
+
+
+@dataclass
+class SweepResult:
+    """What :func:`run_sweep` did, with its timings.
+
+    Attributes
+    ----------
+    out, sweep_id
+        The directory and the sweep's id (a hash of what defines it).
+    points, runs
+        Points and runs of the whole sweep.
+    skipped_points, skipped_runs
+        Already finished before this call (resumed), not run again.
+    executor, workers
+        ``in-process``, ``local`` (processes), ``dask-local`` or ``dask``; parallel
+        workers used (for an external cluster: its number of worker threads).
+    elapsed
+        Wall time of running the points (after planning and the manifest).
+    simulate, write
+        Worker-seconds spent in :func:`sim.run` and writing parts, summed over points.
+    gaps
+        Worker-seconds between the end of a point and the start of the next point on
+        the same worker (scheduling: sending tasks and results), summed over workers.
+    simulate_cpu, write_cpu
+        The same as ``simulate`` and ``write`` in CPU seconds of the worker processes
+        (less sensitive than wall time to other programs sharing the cores).
+    restarts
+        Local pools replaced after a worker process died.
+    """
+
+    out: Path
+    sweep_id: str
+    points: int
+    runs: int
+    skipped_points: int
+    skipped_runs: int
+    executor: str
+    workers: int
+    elapsed: float
+    simulate: float
+    write: float
+    gaps: float
+    simulate_cpu: float = 0.0
+    write_cpu: float = 0.0
+    restarts: int = 0
+
+    @property
+    def done_runs(self) -> int:
+        """Runs made by this call."""
+        return self.runs - self.skipped_runs
+
+    @property
+    def run_time(self) -> float:
+        """Mean simulation time of a run (seconds; NaN if no run was made)."""
+        return self.simulate / self.done_runs if self.done_runs else math.nan
+
+    @property
+    def overhead(self) -> float:
+        """Scheduling and writing per run (seconds): ``(write + gaps) / runs``."""
+        if not self.done_runs:
+            return math.nan
+        return (self.write + self.gaps) / self.done_runs
+
+    @property
+    def total_overhead(self) -> float:
+        """All worker time not spent simulating, per run (seconds).
+
+        ``(elapsed * workers - simulate) / runs``: scheduling, writing, the start-up of
+        the workers and workers idle at the end, shared over the runs made. (While
+        local workers start, the calling process runs points too, which this credits.)
+        """
+        if not self.done_runs:
+            return math.nan
+        return (self.elapsed * self.workers - self.simulate) / self.done_runs
+
+
+def _default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _forkserver() -> multiprocessing.context.BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.sweep"])
+    return ctx
+
+
+class _Tracker:
+    """Collects results and timings, drives the progress bar."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.simulate = 0.0
+        self.write = 0.0
+        self.simulate_cpu = 0.0
+        self.write_cpu = 0.0
+        self.spans: dict[str, list[tuple[float, float]]] = {}
+        self.done: set[int] = set()
+
+    def add(self, result: _PointDone) -> None:
+        self.simulate += result.simulate
+        self.write += result.write
+        self.simulate_cpu += result.simulate_cpu
+        self.write_cpu += result.write_cpu
+        self.spans.setdefault(result.worker, []).append((result.started, result.ended))
+        self.done.add(result.point)
+        self.bar.update(1)
+
+    def gaps(self) -> float:
+        """Idle time between consecutive points of each worker, summed."""
+        total = 0.0
+        for spans in self.spans.values():
+            spans.sort()
+            total += sum(max(0.0, nxt[0] - prev[1]) for prev, nxt in itertools.pairwise(spans))
+        return total
+
+
+def _fail(exc: BaseException, point: int, done: int, total: int, out: Path) -> SweepError:
+    reason = str(exc) or type(exc).__name__
+    return SweepError(f"sweep point {point} failed: {reason}\n{done} of {total} points are "
+                      f"saved in {out}; fix the cause and rerun the command (or add --resume) "
+                      "to run the rest")
+
+
+def _run_in_process(tasks: list[_PointTask], track: _Tracker, out: Path,
+                    total: int, skipped: int) -> None:
+    for task in tasks:
+        try:
+            track.add(_run_point(task))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            raise _fail(exc, task.point, skipped + len(track.done), total, out) from exc
+
+class _LocalRun:
+    """Runs tasks on a process pool; a broken pool (a worker died) is replaced.
+
+    Starting a pool blocks while the fork server imports wom-sim (a few seconds), so the
+    first submissions are made from a thread and this process runs points itself
+    meanwhile, on the core the fork server leaves idle. Afterwards it only schedules,
+    keeping two points per worker in flight.
+    """
+
+    def __init__(self, tasks: list[_PointTask], workers: int, track: _Tracker,
+                 fail: Callable[[BaseException, int], SweepError]) -> None:
+        self.ctx = _forkserver()
+        self.queue = collections.deque(tasks)
+        self.lock = threading.Lock()
+        self.workers = workers
+        self.track = track
+        self.fail = fail
+
+    def run(self, out: Path, total: int, skipped: int) -> int:
+        """Run every task; returns how often a broken pool was replaced."""
+        restarts = 0
+        while self.queue:
+            broken, in_flight = self._round()
+            if not broken:
+                continue
+            for future, task in in_flight.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self.track.add(future.result())
+                else:
+                    self.queue.appendleft(task)
+            restarts += 1
+            clean_parts(out / PARTS)
+            if restarts > _MAX_POOL_RESTARTS:
+                raise SweepError(
+                    f"worker processes died {restarts} times; "
+                    f"{skipped + len(self.track.done)} of {total} points are saved in "
+                    f"{out}: rerun the command to resume")
+        return restarts
+
+    def _take(self) -> _PointTask | None:
+        with self.lock:
+            return self.queue.popleft() if self.queue else None
+
+    def _round(self) -> tuple[bool, dict[Future[_PointDone], _PointTask]]:
+        """One pool's life: (whether it broke, the tasks still in flight then)."""
+        size = min(self.workers, len(self.queue))
+        pool = ProcessPoolExecutor(max_workers=size, mp_context=self.ctx)
+        in_flight: dict[Future[_PointDone], _PointTask] = {}
+        first = [self.queue.popleft() for _ in range(size)]
+        state = {"broken": False}
+        ready = threading.Event()
+        feeder = threading.Thread(target=self._feed, args=(pool, first, in_flight, state,
+                                                           ready),
+                                  name="wom-sweep-feeder", daemon=True)
+        feeder.start()
+        try:
+            while not ready.is_set():
+                task = self._take()
+                if task is None:
+                    break
+                try:
+                    self.track.add(_run_point(task))
+                except Exception as exc:
+                    raise self.fail(exc, task.point) from exc
+            feeder.join()
+            self._drain(pool, size, in_flight, state)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            feeder.join()
+        return state["broken"], in_flight
+
+    def _feed(self, pool: ProcessPoolExecutor, first: list[_PointTask],
+              in_flight: dict[Future[_PointDone], _PointTask], state: dict[str, bool],
+              ready: threading.Event) -> None:
+        """Submit the first tasks (blocks while the fork server starts)."""
+        try:
+            for k, task in enumerate(first):
+                try:
+                    future = pool.submit(_run_point, task)
+                except BrokenProcessPool:
+                    with self.lock:
+                        self.queue.extendleft(reversed(first[k:]))
+                    state["broken"] = True
+                    return
+                with self.lock:
+                    in_flight[future] = task
+        finally:
+            ready.set()
+
+    def _drain(self, pool: ProcessPoolExecutor, size: int,
+               in_flight: dict[Future[_PointDone], _PointTask], state: dict[str, bool]) -> None:
+        """Keep 2 tasks per worker in flight and collect results until done or broken."""
+        while True:
+            with self.lock:
+                while self.queue and len(in_flight) < 2 * size and not state["broken"]:
+                    task = self.queue.popleft()
+                    try:
+                        in_flight[pool.submit(_run_point, task)] = task
+                    except BrokenProcessPool:
+                        self.queue.appendleft(task)
+                        state["broken"] = True
+            if not in_flight:
+                return
+            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = in_flight.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    state["broken"] = True
+                    self.queue.appendleft(task)
+                    continue
+                except Exception as exc:
+                    raise self.fail(exc, task.point) from exc
+                self.track.add(result)
+            if state["broken"]:
+                return
+
+
+def _run_dask(tasks: list[_PointTask], client: Any, track: _Tracker, out: Path,
+              total: int, skipped: int) -> None:
+    from distributed import as_completed
+
+    futures = {client.submit(_run_point, task, retries=2, pure=False): task.point
+               for task in tasks}
+    try:
+        for future in as_completed(list(futures)):
+            try:
+                result = future.result()
+            except Exception as exc:
+                raise _fail(exc, futures[future], skipped + len(track.done), total,
+                            out) from exc
+            track.add(result)
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of an existing scheduler, or of a new LocalCluster (closed afterwards)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise WomError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+        with client:
+            yield client
+        return
+    # numpy-heavy tasks run much slower when the nanny trims memory often.
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_":
+                          2 ** 30}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def _warm_up(plan: SweepPlan) -> None:
+    """Compile the numba kernels once here when the cache is cold, not in every worker."""
+    if plan.engine != "fast" or kernels.cache_is_warm():
+        return
+    print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
+          file=sys.stderr, flush=True)
+    data = plan.scenario.model_dump(mode="json", exclude_none=True)
+    scenario = point_scenario(data, plan.points[0], plan.source, 0)
+    run(scenario, steps=min(plan.steps, 1), replications=1)
+
+
+def _check_options(workers: int | None, dask: bool, scheduler: str | None,
+                   threads: int | None) -> None:
+    if dask and scheduler:
+        raise WomError("--dask and --scheduler: choose one executor")
+    if scheduler is not None and workers is not None:
+        raise WomError("--workers: with --scheduler the cluster's workers are used")
+    if workers is not None and workers < 1:
+        raise WomError(f"--workers: expected an integer >= 1, found {workers}")
+    if threads is not None:
+        try:
+            kernels.set_threads(threads)
+        except ValueError as exc:
+            raise WomError(f"--threads: {exc}") from None
+
+
+def _choose(workers: int | None, dask: bool, scheduler: str | None, todo: int,
+            threads: int | None) -> tuple[str, int | None, int | None]:
+    """(executor, workers, numba threads per worker) for ``todo`` points."""
+    workers = _default_workers() if workers is None and scheduler is None else workers
+    if scheduler is not None:
+        executor = "dask"
+    elif dask:
+        executor = "dask-local"
+    else:
+        executor = "in-process" if workers == 1 or todo <= 1 else "local"
+    # One numba thread per worker when workers share the cores; all threads otherwise.
+    if threads is None:
+        alone = executor == "in-process" or (executor == "dask-local" and workers == 1)
+        threads = None if alone else 1
+    return executor, workers, threads
+
+
+def _tasks(plan: SweepPlan, todo: list[int], parts: Path, threads: int | None,
+           fault: dict[str, Any] | None) -> list[_PointTask]:
+    attrs = json.dumps(provenance(plan.manifest)).encode()
+    kinds = tuple((p.key, p.kind) for p in plan.params)
+    base = plan.scenario.model_dump(mode="json", exclude_none=True)
+    return [_PointTask(point=k, values=plan.points[k], kinds=kinds, base=base,
+                       source=plan.source, replications=plan.replications, seed=plan.seed,
+                       engine=plan.engine, threads=threads, parts=str(parts), attrs=attrs,
+                       fault=fault) for k in todo]
+
+
+def _execute(executor: str, tasks: list[_PointTask], workers: int | None,
+             scheduler: str | None, track: _Tracker, out: Path, total: int,
+             skipped: int) -> tuple[int, int]:
+    """Run the tasks on the chosen executor; returns (workers used, pool restarts)."""
+    if not tasks:
+        return 1, 0
+    if executor == "in-process":
+        _run_in_process(tasks, track, out, total, skipped)
+        return 1, 0
+    if executor == "local":
+        used = min(int(workers or 1), len(tasks))
+
+        def fail(exc: BaseException, point: int) -> SweepError:
+            return _fail(exc, point, skipped + len(track.done), total, out)
+
+        return used, _LocalRun(tasks, used, track, fail).run(out, total, skipped)
+    with _dask_client(scheduler, int(workers or 1)) as client:
+        if executor == "dask-local":
+            used = int(workers or 1)
+        else:
+            info = client.scheduler_info()
+            used = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        _run_dask(tasks, client, track, out, total, skipped)
+    return used, 0
+
+
+def _open(out: Path, plan: SweepPlan, resume: bool) -> tuple[Path, set[int]]:
+    """Create or check the directory (locked); returns the parts folder and finished points."""
+    prepare(out, plan.manifest, resume)
+    parts = out / PARTS
+    parts.mkdir(exist_ok=True)
+    clean_parts(parts)
+    return parts, finished_points(parts, len(plan.points), plan.replications)
+
+
+def _check_complete(out: Path, parts: Path, missing: list[int], total: int,
+                    replications: int) -> None:
+    """After running: every part of every point must be there."""
+    clean_parts(parts)
+    if missing or finished_points(parts, total, replications) != set(range(total)):
+        raise SweepError(
+            f"{out}: some parts are missing after the sweep (points "
+            f"{', '.join(map(str, missing[:10])) or '?'}); with --scheduler the output "
+            "directory must be on a file system shared with the workers")
+
+
+def run_sweep(
+    plan: SweepPlan,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    dask: bool = False,
+    scheduler: str | None = None,
+    resume: bool = False,
+    threads: int | None = None,
+    progress: bool = False,
+    _fault: dict[str, Any] | None = None,
+) -> SweepResult:
+    """Run a planned sweep into ``out``, skipping points already finished there.
+
+    Parameters
+    ----------
+    plan
+        From :func:`sim.sweep.plan_sweep`.
+    out
+        The output directory (created if needed; see :mod:`sim.sweep.store` for its
+        layout). If it holds the same sweep, finished points are skipped; if it holds
+        another sweep, or other files, nothing is run.
+    workers
+        Parallel workers (default: the usable cores). ``1`` runs in this process with
+        all numba threads; more use worker processes (or Dask workers) with one numba
+        thread each.
+    dask
+        Start a Dask ``LocalCluster`` of ``workers`` single-threaded processes.
+    scheduler
+        Address of a running Dask scheduler (``tcp://HOST:PORT``); its workers need
+        wom-sim installed and ``out`` on a shared file system.
+    resume
+        Require ``out`` to hold this sweep already (re-running without it resumes too).
+    threads
+        numba threads per worker (default: all cores with one worker, else 1 so that
+        workers do not oversubscribe the cores). Results do not depend on it.
+    progress
+        Show a progress bar over points, with an ETA.
+    _fault
+        Testing hook: ``{"point": k, "stage": "start" or "writing", "action": "raise"
+        or "exit", "marker": path}`` makes point k fail once (the marker file records
+        that it did).
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    WomError
+        Before running, for a bad directory, executor or a different sweep in ``out``.
+    SweepError
+        When a run fails (after Dask's retries); finished parts are kept.
+    """
+    _check_options(workers, dask, scheduler, threads)
+    out = Path(out).resolve()
+    if not (out / MANIFEST).exists():
+        prepare(out, plan.manifest, resume, create=False)  # refuse before creating anything
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        parts, finished = _open(out, plan, resume)
+        total = len(plan.points)
+        todo = [k for k in range(total) if k not in finished]
+        executor, workers, threads = _choose(workers, dask, scheduler, len(todo), threads)
+        tasks = _tasks(plan, todo, parts, threads, _fault)
+        if todo and executor in ("local", "dask-local"):
+            _warm_up(plan)
+        bar = tqdm(total=total, initial=len(finished), disable=not progress, unit="point",
+                   desc="sweep", dynamic_ncols=True)
+        t0 = time.perf_counter()
+        track = _Tracker(bar)
+        with bar:
+            used, restarts = _execute(executor, tasks, workers, scheduler, track, out, total,
+                                      len(finished))
+        elapsed = time.perf_counter() - t0
+        _check_complete(out, parts, sorted(set(todo) - track.done), total, plan.replications)
+    return SweepResult(out=out, sweep_id=plan.sweep_id, points=total, runs=plan.runs,
+                       skipped_points=len(finished),
+                       skipped_runs=len(finished) * plan.replications, executor=executor,
+                       workers=used, elapsed=elapsed, simulate=track.simulate,
+                       write=track.write, gaps=track.gaps(), simulate_cpu=track.simulate_cpu,
+                       write_cpu=track.write_cpu, restarts=restarts)
