@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import charts, common  # noqa: E402
-from sim import kernels  # noqa: E402
+from sim import jit  # noqa: E402
 from sim.errors import WomError  # noqa: E402
 from sim.metrics import unique_labels  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
@@ -210,7 +210,7 @@ def show_results(request: tuple) -> None:
     population = common.scenario_of_text(texts[0]).population.size
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
             f"{replications} replications x {steps} weeks on {population:,} consumers...")
-    if not kernels.cache_is_warm():
+    if not jit.cache_is_warm():
         what += " (the first run compiles the engine: about 30 s)"
     outcome = common.attempt(
         lambda: common.run_scenarios(texts, labels, seed, replications), what)

@@ -16,14 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from . import kernels
+from . import jit
 from .analyze import add_analyze_parser, cmd_analyze
 from .argtypes import nonnegative, positive
 from .bassfit import add_fit_parser, cmd_fit_bass
 from .dashboard_cli import add_dashboard_parser, cmd_dashboard
 from .errors import WomError
-from .experiment import run, summarize_adoption, write_table
+from .experiment import run, summarize_adoption
 from .metrics import KEY_KPIS, LOWER_IS_BETTER, NO_WINNER, compare, is_commerce, summarize
+from .results import write_table
 from .scenario import load_scenario, parameter_table
 from .sweep import add_sweep_parser, cmd_sweep
 
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _warn_compile() -> None:
-    if not kernels.cache_is_warm():
+    if not jit.cache_is_warm():
         print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
               file=sys.stderr, flush=True)
 

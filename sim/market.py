@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 
 from . import network as nw
-from .commerce import tie_strengths
+from .commerce.traits import tie_strengths
 from .errors import ScenarioError
 from .network import Network
 from .scenario import Scenario

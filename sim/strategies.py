@@ -66,13 +66,13 @@ from typing import Literal, get_args
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
-from . import kernels  # first: it points numba's cache at the user's cache directory
 from .errors import ScenarioError
 from .network import Network
-from .rng import MASK64, Purpose, prefix, uniform_array
+from .rng import MASK64, Purpose, mix_jit, prefix, uniform_array
 from .scenario import SeedingConfig
 
 __all__ = [
@@ -86,8 +86,6 @@ __all__ = [
     "influence_ranking",
     "pagerank_scores",
 ]
-
-njit = kernels.numba.njit
 
 Strategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community"]
 #: Strategies :func:`influence_ranking` knows (``nodes`` is a list, not a ranking).
@@ -549,10 +547,10 @@ def communities(
 @njit(cache=True)
 def _visit_order(n: int, key: np.uint64, level: int) -> np.ndarray:
     """A pseudo-random permutation of 0..n-1: nodes sorted by a hash of (key, level)."""
-    salt = kernels.mix(key ^ np.uint64(level))
+    salt = mix_jit(key ^ np.uint64(level))
     hashes = np.empty(n, dtype=np.uint64)
     for i in range(n):
-        hashes[i] = kernels.mix(salt ^ np.uint64(i))
+        hashes[i] = mix_jit(salt ^ np.uint64(i))
     return np.argsort(hashes, kind="mergesort")
 
 

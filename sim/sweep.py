@@ -115,11 +115,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from . import kernels
+from . import jit
 from .argtypes import nonnegative, positive
 from .errors import WomError
-from .experiment import package_version, run, with_run
+from .experiment import run, with_run
 from .metrics import interval
+from .results import package_version
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -1206,7 +1207,7 @@ def _dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
 
 def _warm_up(plan: SweepPlan) -> None:
     """Compile the numba kernels once here when the cache is cold, not in every worker."""
-    if plan.engine != "fast" or kernels.cache_is_warm():
+    if plan.engine != "fast" or jit.cache_is_warm():
         return
     print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
           file=sys.stderr, flush=True)
@@ -1282,7 +1283,7 @@ def run_sweep(
         raise WomError(f"--workers: expected an integer >= 1, found {workers}")
     if threads is not None:
         try:
-            kernels.set_threads(threads)
+            jit.set_threads(threads)
         except ValueError as exc:
             raise WomError(f"--threads: {exc}") from None
     out = Path(out).resolve()
