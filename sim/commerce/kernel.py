@@ -206,7 +206,8 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
             ev |= EV_WON_BACK
         if bought:
             felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
-                                    prm.product_satisfaction_noise, f, draw(pre[r, A_SATISFACTION], i))
+                                    prm.product_satisfaction_noise, f,
+                                    draw(pre[r, A_SATISFACTION], i))
             sat = felt if first else 0.5 * (satisfaction[r, i] + felt)
             satisfaction[r, i] = sat
             new_bt += prm.consumers_experience_trust * (felt - 0.5)
