@@ -16,8 +16,9 @@ The generator is written here twice, side by side: in plain Python on integers
 (:func:`mix`, :func:`prefix`, :func:`uniform`, with :func:`uniform_array` its numpy
 form) and as its numba twin for the kernels (:func:`mix_jit`, :func:`prefix_jit`,
 :func:`draw`, :func:`prefixes`, :func:`prefix_table`, :func:`uniform_keys`). The tests
-check that the forms agree bit for bit. The numba twin is compiled with ``cache=True``, so this module is
-imported after :func:`sim.jit.configure` (``sim/__init__.py`` sees to it).
+check that the forms agree bit for bit. The numba twin is compiled with
+``cache=True``, so this module is imported after :func:`sim.jit.configure`
+(``sim/__init__.py`` sees to it).
 
 References
 ----------
