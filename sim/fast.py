@@ -94,6 +94,7 @@ class WomModel(mesa.Model):
         self.replications = np.arange(first_replication, first_replication + reps)
         self.streams = np.array([stream_key(seed, int(r)) for r in self.replications],
                                 dtype=np.uint64)
+        self.graph = (self.network.indptr, self.network.indices, self.network.weights)
         self.time_step = 0
         if scenario.diffusion.model == "commerce":
             self._init_commerce()
@@ -120,7 +121,6 @@ class WomModel(mesa.Model):
         net = self.network
         self.params = params_of(sc)
         self.present_values = present_values(sc)
-        self.graph = (net.indptr, net.indices, net.weights)
         start = set_up(sc, net, [int(s) for s in self.streams])
         self.traits, self.state = start.traits, start.state
         self.influencers = [Influencer(self, node, int(self.replications[row]))
@@ -177,12 +177,10 @@ class WomModel(mesa.Model):
             before = np.count_nonzero(self.adopted_step >= 0, axis=1).astype(np.float64)
             bass_mixed_step(self.adopted_step, self.streams, t, purpose, d.p, d.q, dt, before)
         elif d.model == "independent_cascade":
-            cascade_step(self.adopted_step, self.streams, t, purpose,
-                         net.indptr, net.indices, net.weights, d.p)
+            cascade_step(self.adopted_step, self.streams, t, purpose, self.graph, d.p)
         else:
-            fraction_step(self.adopted_step, self.streams, t, purpose,
-                          net.indptr, net.indices, net.weights, self._wsum,
-                          d.p, d.q, dt, self.thresholds, d.model == "linear_threshold")
+            fraction_step(self.adopted_step, self.streams, t, purpose, self.graph, self._wsum,
+                          (d.p, d.q, dt), self.thresholds, d.model == "linear_threshold")
         self.datacollector.collect(self)
 
     def table(self) -> pd.DataFrame:

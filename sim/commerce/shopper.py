@@ -134,26 +134,35 @@ class Shopper(mesa.Agent):
                                m.sponsoring, w, self.peer_trust, voice)
         return heard
 
+    def see(self, sponsored: int, in_community: bool) -> tuple[float, float]:
+        """Ad reach, fatigue (updated) and brand trust after exposure and dialogue:
+        returns this week's ad pull and the new trust before complaints and purchase."""
+        m = self.model
+        ads, fatigue = m.config.ads, m.config.fatigue
+        exposures = 0
+        if m.ads and self.draw(Purpose.AD_REACH) < rules.reach_chance(
+                ads.reach, ads.targeting, self.interest, m.mean_interest):
+            exposures = ads.frequency
+        self.fatigue = rules.fatigue_after(self.fatigue, fatigue.decay, exposures + sponsored)
+        ad = rules.ad_pull(exposures, ads.effect, self.brand_trust,
+                           rules.response(self.fatigue, fatigue.half_response))
+        trust = rules.trust_after_exposure(
+            self.brand_trust, self.baseline_trust, self.fatigue, fatigue.threshold,
+            fatigue.erosion, fatigue.recovery,
+            m.config.community.dialogue if in_community else 0.0)
+        return ad, trust
+
     def act(self) -> None:
         """Phase 2: exposure and fatigue, funnel move, purchase, review, community."""
         m = self.model
         sc = m.config
-        ads, fatigue, c, promo = sc.ads, sc.fatigue, sc.consumers, sc.promotions
+        c, promo = sc.consumers, sc.promotions
         in_community = self.member and m.community
         heard = self.listen()
         peer, infl, negative = rules.pressures(heard, in_community, m.content)
         f = self.fit
         bt = self.brand_trust
-        ad_exposures = 0
-        if m.ads and self.draw(Purpose.AD_REACH) < rules.reach_chance(
-                ads.reach, ads.targeting, self.interest, m.mean_interest):
-            ad_exposures = ads.frequency
-        self.fatigue = rules.fatigue_after(self.fatigue, fatigue.decay, ad_exposures + heard[3])
-        ad = rules.ad_pull(ad_exposures, ads.effect, bt,
-                           rules.response(self.fatigue, fatigue.half_response))
-        new_bt = rules.trust_after_exposure(
-            bt, self.baseline_trust, self.fatigue, fatigue.threshold, fatigue.erosion,
-            fatigue.recovery, sc.community.dialogue if in_community else 0.0)
+        ad, new_bt = self.see(heard[3], in_community)
         heard_negative = negative > 0.0 and self.draw(Purpose.NEGATIVE) < negative
         if heard_negative:
             new_bt -= sc.wom.negative_trust_hit

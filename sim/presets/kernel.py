@@ -67,16 +67,18 @@ def bass_mixed_step(
 @njit(cache=True, parallel=True)
 def fraction_step(
     adopted_step: np.ndarray, streams: np.ndarray, step: int, purpose: int,
-    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, wsum: np.ndarray,
-    p: float, q: float, dt: float, thresholds: np.ndarray, use_threshold: bool,
+    graph: tuple, wsum: np.ndarray, bass: tuple, thresholds: np.ndarray, use_threshold: bool,
 ) -> None:
     """Network Bass or linear-threshold step, from the adopted share of in-weight.
 
-    For each non-adopter i, ``share = sum(w_ji for adopted j) / sum(w_ji)``.
+    ``graph`` is the CSR network ``(indptr, indices, weights)`` and ``bass`` is
+    ``(p, q, dt)``. For each non-adopter i, ``share = sum(w_ji for adopted j) / sum(w_ji)``.
     Bass: adopt with probability ``(p + q * share) * dt``. Linear threshold
     (``use_threshold``): adopt when ``share >= thresholds[r, i]``.
     Twin of :meth:`sim.presets.agent.Consumer.decide_bass` and ``decide_threshold``.
     """
+    indptr, indices, weights = graph
+    p, q, dt = bass
     reps, n = adopted_step.shape
     pre = prefixes(streams, step, purpose)
     for idx in prange(reps * n):
@@ -99,16 +101,18 @@ def fraction_step(
 
 @njit(cache=True, parallel=True)
 def cascade_step(
-    adopted_step: np.ndarray, streams: np.ndarray, step: int, purpose: int,
-    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, p: float,
+    adopted_step: np.ndarray, streams: np.ndarray, step: int, purpose: int, graph: tuple,
+    p: float,
 ) -> None:
     """Independent-cascade step: last step's new adopters each try once per out-edge.
 
     A non-adopter i with new-adopter sources j adopts with probability
     ``1 - prod(1 - min(1, p * w_ji))``, the chance that at least one independent
-    edge trial succeeds, decided by one draw. Twin of
+    edge trial succeeds, decided by one draw. ``graph`` is the CSR network
+    ``(indptr, indices, weights)``. Twin of
     :meth:`sim.presets.agent.Consumer.decide_cascade`.
     """
+    indptr, indices, weights = graph
     reps, n = adopted_step.shape
     pre = prefixes(streams, step, purpose)
     for idx in prange(reps * n):
