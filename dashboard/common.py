@@ -572,7 +572,7 @@ def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[s
         "x": np.array([layout[v][0] for v in nodes]),
         "y": np.array([layout[v][1] for v in nodes]),
         "degree": np.array([graph.degree(v) for v in nodes], dtype=np.int64),
-        "influencer": model.influencer[0, nodes].astype(np.int64),
+        "influencer": model.state.influencer[0, nodes].astype(np.int64),
         "edges": edges.reshape(-1, 2),
         "stages": np.stack(stages)[:, nodes],
         "population": n,
