@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, common
-from sim import kernels
+from sim import jit
 from sim.errors import WomError
 from sim.metrics import time_bands, unique_labels
 from sim.scenario import Scenario
@@ -204,7 +204,7 @@ def show_results(request: tuple) -> None:
     population = common.scenario_of_text(texts[0]).population.size
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
             f"{replications} replications x {steps} weeks on {population:,} consumers...")
-    if not kernels.cache_is_warm():
+    if not jit.cache_is_warm():
         what += " (the first run compiles the engine: about 30 s)"
     outcome = common.attempt(
         lambda: common.run_scenarios(texts, labels, seed, replications), what)

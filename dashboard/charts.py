@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from sim.commerce import Stage
+from sim.commerce.state import Stage
 
 #: Colours of the funnel stages, in stage order.
 STAGE_COLOURS = {

@@ -1,7 +1,7 @@
 """Helpers shared by the dashboard pages.
 
 The dashboard holds no model logic: every number it shows comes from :mod:`sim`
-(:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.model.WomModel`,
+(:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.fast.WomModel`,
 the intervals, time bands and crossover weeks of :mod:`sim.metrics`, the strategy blend
 and fatigue sweep of :mod:`sim.lessons`, the sweep tables of :mod:`sim.sweep`). This
 module only finds scenario files, turns uploads and widget values into validated
@@ -409,27 +409,27 @@ def bfs_sample(neighbours: Callable[[int], Iterable[int]], n: int, size: int,
 def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[str, Any]:
     """Funnel stage of every shown consumer at every step of one replication; cached.
 
-    Runs :class:`sim.model.WomModel` with one replication of the scenario (TOML text) and
-    keeps ``model.stage`` after each step. With more than ``shown`` consumers, a connected
+    Runs :class:`sim.fast.WomModel` with one replication of the scenario (TOML text) and
+    keeps ``model.state.stage`` after each step. With more than ``shown`` consumers, a connected
     sample of ``shown`` is taken by breadth-first search from a random node. Positions
     come from :func:`networkx.spring_layout` of the shown subgraph.
 
     Returns a dict of ``nodes`` (ids), ``x``, ``y``, ``degree`` (in the whole network),
     ``influencer`` (0/1), ``edges`` (pairs of positions in ``nodes``), ``stages`` (shape
-    (steps + 1, shown), int8 stage codes of :class:`sim.commerce.Stage`) and
+    (steps + 1, shown), int8 stage codes of :class:`sim.commerce.state.Stage`) and
     ``population``.
     """
     import networkx as nx
 
-    from sim.model import WomModel
+    from sim.fast import WomModel
 
     scenario = scenario_of_text(text)
     if scenario.diffusion.model != "commerce":
         raise WomError("the network view shows funnel stages of the commerce model; "
                        f"{scenario.name or 'this scenario'} uses {scenario.diffusion.model!r}")
     model = WomModel(scenario, replications=1)
-    stages = [model.stage[0].copy()]
-    step_model(model, scenario.run.steps, lambda: stages.append(model.stage[0].copy()))
+    stages = [model.state.stage[0].copy()]
+    step_model(model, scenario.run.steps, lambda: stages.append(model.state.stage[0].copy()))
     graph = model.network.to_networkx()
     n = graph.number_of_nodes()
     nodes = bfs_sample(lambda v: graph.neighbors(v), n, shown, layout_seed) if n > shown \
@@ -443,7 +443,7 @@ def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[s
         "x": np.array([layout[v][0] for v in nodes]),
         "y": np.array([layout[v][1] for v in nodes]),
         "degree": np.array([graph.degree(v) for v in nodes], dtype=np.int64),
-        "influencer": model.influencer[0, nodes].astype(np.int64),
+        "influencer": model.state.influencer[0, nodes].astype(np.int64),
         "edges": edges.reshape(-1, 2),
         "stages": np.stack(stages)[:, nodes],
         "population": n,

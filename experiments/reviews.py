@@ -1,7 +1,7 @@
 """The social proof of reviews: purchase lift against review count and mean rating.
 
 The purchase chance of a consumer who reads reviews is multiplied by
-``max(0, 1 + review_boost(scenario, count, count * mean))`` (sim.commerce.review_boost):
+``max(0, 1 + review_boost(scenario, count, count * mean))`` (sim.commerce.brand.review_boost):
 social proof ``1 - exp(-count / saturation)`` times credibility
 ``1 - ((mean - best_rating) / rating_tolerance)^2`` (floored at -1) times ``lift``. This
 script evaluates the formula with the review settings of scenarios/engagement.toml
@@ -23,7 +23,7 @@ import pandas as pd
 from common import SCENARIOS, outputs, parse_args, plt, save
 
 import sim
-from sim.commerce import review_boost
+from sim.commerce.brand import review_boost
 
 NAME = "reviews"
 RATINGS = (3.5, 4.0, 4.4, 5.0)

@@ -3,14 +3,20 @@
 The public entry points are :func:`load_scenario` and :func:`run`, with
 :func:`summarize` (KPIs with confidence intervals) and :func:`compare` (scenarios on
 common random numbers) in :mod:`sim.metrics`; the engines are
-:class:`sim.model.WomModel` (fast, numba) and :class:`sim.reference.ReferenceModel`
-(one Mesa agent per consumer). Importing the package does no work.
+:class:`sim.fast.WomModel` (fast, numba) and :class:`sim.reference.ReferenceModel`
+(one Mesa agent per consumer). Importing the package does no work beyond pointing
+numba's kernel cache at its directory (:func:`sim.jit.configure`), which has to happen
+before any kernel is defined.
 """
 
-from .errors import NetworkError, ScenarioError, WomError
-from .experiment import run
-from .metrics import compare, summarize
-from .scenario import Scenario, load_scenario
+from . import jit
+
+jit.configure()
+
+from .errors import NetworkError, ScenarioError, WomError  # noqa: E402
+from .experiment import run  # noqa: E402
+from .metrics import compare, summarize  # noqa: E402
+from .scenario import Scenario, load_scenario  # noqa: E402
 
 __all__ = ["NetworkError", "Scenario", "ScenarioError", "WomError", "compare", "load_scenario",
            "run", "summarize"]

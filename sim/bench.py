@@ -20,11 +20,12 @@ import mesa
 import numba
 import numpy as np
 
-from . import kernels
-from .experiment import package_version, step_model
-from .model import WomModel
+from . import jit
+from .experiment import step_model
+from .fast import WomModel
 from .network import build_network
 from .reference import ReferenceModel
+from .results import package_version
 from .scenario import Scenario, load_scenario, scenario_from_dict
 from .validate import SCENARIOS
 
@@ -49,7 +50,7 @@ def _edges_scanned(model: WomModel, first: int, last: int) -> int:
 
 def _time_fast(scenario: Scenario, network, steps: int, threads: int, repeat: int = 3):
     """Best wall time of ``steps`` steps from the start, and the model of the last try."""
-    kernels.set_threads(threads)
+    jit.set_threads(threads)
     best = np.inf
     for _ in range(repeat):
         model = WomModel(scenario, replications=1, network=network)

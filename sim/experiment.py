@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,11 +10,12 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import kernels
+from . import jit
 from .errors import WomError
-from .model import WomModel
+from .fast import WomModel
 from .network import build_network
 from .reference import ReferenceModel
+from .results import metadata
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
 # A batch of the fast engine holds arrays of shape (replications, consumers); above this
@@ -24,13 +23,6 @@ from .scenario import Scenario, load_scenario, scenario_from_dict
 # 80 MB for the presets' int32 state; the commerce model keeps some 150 bytes per cell,
 # so it gets a tenth as many).
 BATCH_CELLS = 20_000_000
-
-
-def package_version() -> str:
-    try:
-        return version("wom-sim")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def with_run(scenario: Scenario, **run: Any) -> Scenario:
@@ -67,7 +59,7 @@ def run(
     seed, steps, replications
         Override ``run.seed``, ``run.steps``, ``run.replications``.
     engine
-        ``"fast"`` (:class:`sim.model.WomModel`, numba, all replications batched) or
+        ``"fast"`` (:class:`sim.fast.WomModel`, numba, all replications batched) or
         ``"reference"`` (:class:`sim.reference.ReferenceModel`, one Mesa agent per
         consumer). Both give identical tables.
     threads
@@ -100,7 +92,7 @@ def run(
     plan = scenario.run
     if engine == "fast":
         try:
-            kernels.set_threads(threads)
+            jit.set_threads(threads)
         except ValueError as exc:
             raise WomError(f"threads: {exc}") from None
         cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
@@ -125,40 +117,6 @@ def run(
     frame = pd.concat(tables, ignore_index=True)
     frame.attrs = metadata(scenario, engine)
     return frame
-
-
-def metadata(scenario: Scenario, engine: str) -> dict[str, Any]:
-    """Provenance recorded with every result: what was run, with which seed and version."""
-    return {
-        "scenario": scenario.model_dump(mode="json"),
-        "scenario_name": scenario.name,
-        "scenario_hash": scenario.digest(),
-        "seed": scenario.run.seed,
-        "engine": engine,
-        "wom_sim_version": package_version(),
-    }
-
-
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a result table as Parquet or CSV (by extension), atomically.
-
-    Parquet keeps ``frame.attrs`` in its metadata; CSV gets a ``<file>.json`` sidecar
-    with the same provenance.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
-        raise WomError(f"--out {path}: expected a .parquet or .csv file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    if suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        frame.to_csv(tmp, index=False)
-        sidecar = path.with_name(path.name + ".json")
-        sidecar.write_text(json.dumps(frame.attrs, indent=2) + "\n")
-    tmp.replace(path)
-    return path
 
 
 def adoption_array(frame: pd.DataFrame) -> np.ndarray:

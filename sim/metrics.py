@@ -53,7 +53,8 @@ import pandas as pd
 from scipy import stats
 
 from .errors import WomError
-from .experiment import package_version, run
+from .experiment import run
+from .results import package_version
 from .scenario import Scenario, load_scenario
 
 #: Confidence level of every interval.

@@ -4,7 +4,7 @@ A draw is ``uniform(stream, step, node, purpose)`` where ``stream`` identifies o
 replication of one run (see :func:`stream_key`). Because nothing is consumed from a
 shared generator state, results do not depend on the order in which consumers are
 visited, on the number of threads, or on the engine: the numba kernels
-(:mod:`sim.kernels`), the numpy set-up code and the plain-Python reference engine
+(:mod:`sim.commerce.kernel`), the numpy set-up code and the plain-Python reference engine
 (:mod:`sim.reference`) all compute the same numbers from the same keys.
 
 The mixing function is the finaliser of SplitMix64 (Steele, Lea and Flood 2014),
@@ -12,8 +12,13 @@ applied in a chain: ``mix(mix(mix(stream ^ purpose) ^ step) ^ node)``. The first
 links depend only on (stream, purpose, step) and are hoisted out of the per-node loops
 of the kernels (:func:`prefix`), so a draw costs one mix per node.
 
-This module is the pure-Python and numpy form; :mod:`sim.kernels` holds the numba form
-of the same three functions, and the tests check that all three agree bit for bit.
+The generator is written here twice, side by side: in plain Python on integers
+(:func:`mix`, :func:`prefix`, :func:`uniform`, with :func:`uniform_array` its numpy
+form) and as its numba twin for the kernels (:func:`mix_jit`, :func:`prefix_jit`,
+:func:`draw`, :func:`prefixes`, :func:`prefix_table`, :func:`uniform_keys`). The tests
+check that the forms agree bit for bit. The numba twin is compiled with
+``cache=True``, so this module is imported after :func:`sim.jit.configure`
+(``sim/__init__.py`` sees to it).
 
 References
 ----------
@@ -26,6 +31,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 MASK64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
@@ -103,3 +109,65 @@ def uniform_array(stream: int, step: int, n: int | np.ndarray, purpose: int) -> 
         z = (z ^ (z >> np.uint64(27))) * np.uint64(MUL2)
     z = z ^ (z >> np.uint64(31))
     return (z >> np.uint64(11)).astype(np.float64) * TO_UNIT
+
+
+# ---- the numba twin -----------------------------------------------------------------
+_GOLDEN = np.uint64(GOLDEN)
+_MUL1 = np.uint64(MUL1)
+_MUL2 = np.uint64(MUL2)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+
+
+@njit(cache=True, inline="always")
+def mix_jit(z: np.uint64) -> np.uint64:
+    """SplitMix64 step on uint64 (the numba twin of :func:`mix`)."""
+    z = z + _GOLDEN
+    z = (z ^ (z >> _S30)) * _MUL1
+    z = (z ^ (z >> _S27)) * _MUL2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def prefix_jit(stream: np.uint64, step: int, purpose: int) -> np.uint64:
+    """The numba twin of :func:`prefix`."""
+    return mix_jit(mix_jit(stream ^ np.uint64(purpose)) ^ np.uint64(step))
+
+
+@njit(cache=True, inline="always")
+def draw(pre: np.uint64, node: int) -> float:
+    """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose)."""
+    return float(mix_jit(pre ^ np.uint64(node)) >> _S11) * TO_UNIT
+
+
+@njit(cache=True)
+def prefixes(streams: np.ndarray, step: int, purpose: int) -> np.ndarray:
+    """The per-replication prefixes of one (step, purpose)."""
+    out = np.empty(streams.size, dtype=np.uint64)
+    for r in range(streams.size):
+        out[r] = prefix_jit(streams[r], step, purpose)
+    return out
+
+
+@njit(cache=True)
+def prefix_table(streams: np.ndarray, step: int, purposes: tuple) -> np.ndarray:
+    """Prefixes of one step for several purposes: ``out[r, k]`` is the prefix of
+    replication r for ``purposes[k]``."""
+    out = np.empty((streams.size, len(purposes)), dtype=np.uint64)
+    for r in range(streams.size):
+        for k in range(len(purposes)):
+            out[r, k] = prefix_jit(streams[r], step, purposes[k])
+    return out
+
+
+@njit(cache=True)
+def uniform_keys(streams: np.ndarray, step: int, nodes: np.ndarray, purpose: int) -> np.ndarray:
+    """Draws for each (stream, node) pair, equal to :func:`uniform` pair by pair."""
+    out = np.empty((streams.size, nodes.size))
+    for r in range(streams.size):
+        pre = prefix_jit(streams[r], step, purpose)
+        for j in range(nodes.size):
+            out[r, j] = draw(pre, nodes[j])
+    return out

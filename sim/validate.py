@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .commerce import review_boost
+from .commerce.brand import review_boost
 from .errors import WomError
 from .experiment import run
 from .lessons import frequency_sweep

@@ -18,7 +18,7 @@ import pytest
 
 from sim import run
 from sim.experiment import with_run
-from sim.model import WomModel
+from sim.fast import WomModel
 from sim.network import from_edges
 
 from .conftest import NETWORKS, make_scenario

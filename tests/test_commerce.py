@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from sim import ScenarioError, load_scenario, run
-from sim.commerce import CHANNEL_NAMES, review_boost, top_share_ratio
+from sim.commerce.brand import review_boost
+from sim.commerce.state import CHANNEL_NAMES, top_share_ratio
 from sim.validate import run_checks
 
 from .conftest import NETWORKS, SCENARIOS, make_scenario

@@ -12,7 +12,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import run
-from sim.model import WomModel
+from sim.fast import WomModel
 
 from .conftest import NETWORKS, make_scenario
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.testing import assert_array_equal
 
-from sim import kernels, rng
+from sim import rng
 
 
 def test_python_numpy_and_numba_forms_agree():
     streams = [rng.stream_key(seed, rep) for seed in (0, 1, 2**40) for rep in (0, 3)]
     nodes = np.array([0, 1, 2, 17, 99_999, 2**31 - 1], dtype=np.int64)
-    fast = kernels.uniform_keys(np.array(streams, dtype=np.uint64), 11, nodes, 3)
+    fast = rng.uniform_keys(np.array(streams, dtype=np.uint64), 11, nodes, 3)
     for row, stream in enumerate(streams):
         python = [rng.uniform(stream, 11, int(i), 3) for i in nodes]
         assert_array_equal(fast[row], python)

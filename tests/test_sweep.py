@@ -217,7 +217,7 @@ def test_manifest_records_the_sweep(tmp_path):
                                    "bounds": [[0.01, 0.05], [1.0, 3.0]]}
     assert manifest["sampler"] == {"seed": 0}
     assert (manifest["design"], manifest["samples"], manifest["runs"]) == ("lhs", 5, 10)
-    assert manifest["wom_sim_version"] == sim.experiment.package_version()
+    assert manifest["wom_sim_version"] == sim.results.package_version()
     matrix = np.array(manifest["design_matrix"])
     assert matrix.shape == (5, 2)
     for entry, row in zip(manifest["points"], matrix, strict=True):

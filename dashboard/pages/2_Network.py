@@ -1,6 +1,6 @@
 """Network view: consumers coloured by funnel stage at a chosen week.
 
-Runs one replication of a scenario with :class:`sim.model.WomModel`, keeping every
+Runs one replication of a scenario with :class:`sim.fast.WomModel`, keeping every
 consumer's stage after each week; shows at most 400 consumers (the whole network of a
 small market, or a connected sample found by breadth-first search from a random node),
 placed by networkx's spring layout, with influencers drawn larger and outlined.

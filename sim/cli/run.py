@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from .. import kernels
+from .. import jit
 from ..errors import WomError
-from ..experiment import run, write_table
+from ..experiment import run
 from ..metrics import (
     KEY_KPIS,
     LOWER_IS_BETTER,
@@ -24,6 +24,7 @@ from ..metrics import (
     summarize,
     summarize_adoption,
 )
+from ..results import write_table
 from ..scenario import keys_markdown, keys_text, load_scenario
 from .types import nonnegative, positive
 
@@ -106,7 +107,7 @@ def add_validate_parser(sub: Any) -> None:
 
 
 def _warn_compile() -> None:
-    if not kernels.cache_is_warm():
+    if not jit.cache_is_warm():
         print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
               file=sys.stderr, flush=True)
 

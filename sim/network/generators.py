@@ -23,6 +23,7 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import NetworkError
+from ..rng import GOLDEN, TO_UNIT, mix_jit
 from .csr import Network, from_edges
 from .sampling import bernoulli_positions
 
@@ -141,25 +142,17 @@ def _numba_state(seed: int) -> NDArray[np.uint64]:
     return seq.generate_state(1, dtype=np.uint64)
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MUL1 = np.uint64(0xBF58476D1CE4E5B9)
-_MUL2 = np.uint64(0x94D049BB133111EB)
+_STRIDE = np.uint64(GOLDEN)
 _S11 = np.uint64(11)
-_S27 = np.uint64(27)
-_S30 = np.uint64(30)
-_S31 = np.uint64(31)
-_TO_UNIT = 2.0**-53
 
 
 @njit(cache=True)
 def _next_unit(state: np.ndarray) -> float:
-    """Advance the SplitMix64 ``state[0]`` and return a uniform float in [0, 1)."""
-    z = state[0] + _GOLDEN
-    state[0] = z
-    z = (z ^ (z >> _S30)) * _MUL1
-    z = (z ^ (z >> _S27)) * _MUL2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _TO_UNIT
+    """Advance the SplitMix64 ``state[0]`` and return a uniform float in [0, 1)
+    (the stream's output is :func:`sim.rng.mix_jit` of the state before the step)."""
+    z = mix_jit(state[0])
+    state[0] += _STRIDE
+    return float(z >> _S11) * TO_UNIT
 
 
 @njit(cache=True)

@@ -19,9 +19,8 @@ from numba import njit
 from numpy.typing import NDArray
 
 from ..errors import ScenarioError
-from ..kernels import mix
 from ..network import Network
-from ..rng import MASK64, Purpose, prefix
+from ..rng import MASK64, Purpose, mix_jit, prefix
 from .graph import undirected
 
 __all__ = ["CommunityMethod", "communities", "round_robin"]
@@ -100,10 +99,10 @@ def communities(
 @njit(cache=True)
 def _visit_order(n: int, key: np.uint64, level: int) -> np.ndarray:
     """A pseudo-random permutation of 0..n-1: nodes sorted by a hash of (key, level)."""
-    salt = mix(key ^ np.uint64(level))
+    salt = mix_jit(key ^ np.uint64(level))
     hashes = np.empty(n, dtype=np.uint64)
     for i in range(n):
-        hashes[i] = mix(salt ^ np.uint64(i))
+        hashes[i] = mix_jit(salt ^ np.uint64(i))
     return np.argsort(hashes, kind="mergesort")
 
 

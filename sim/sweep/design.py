@@ -38,7 +38,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import ScenarioError, WomError
-from ..experiment import package_version, with_run
+from ..experiment import with_run
+from ..results import package_version
 from ..scenario import (
     Scenario,
     apply_overrides,

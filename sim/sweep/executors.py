@@ -33,7 +33,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from .. import kernels
+from .. import jit
 from ..errors import WomError
 from ..experiment import run
 from .design import SweepPlan, point_scenario
@@ -415,7 +415,7 @@ def _dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
 
 def _warm_up(plan: SweepPlan) -> None:
     """Compile the numba kernels once here when the cache is cold, not in every worker."""
-    if plan.engine != "fast" or kernels.cache_is_warm():
+    if plan.engine != "fast" or jit.cache_is_warm():
         return
     print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
           file=sys.stderr, flush=True)
@@ -434,7 +434,7 @@ def _check_options(workers: int | None, dask: bool, scheduler: str | None,
         raise WomError(f"--workers: expected an integer >= 1, found {workers}")
     if threads is not None:
         try:
-            kernels.set_threads(threads)
+            jit.set_threads(threads)
         except ValueError as exc:
             raise WomError(f"--threads: {exc}") from None
 

@@ -1,0 +1,259 @@
+"""numba kernels of the commerce model's week (fast engine, :class:`sim.fast.WomModel`).
+
+A week is three kernels over a batch of replications: :func:`talk` (phase 1: who
+speaks), :func:`act` (phase 2: listen, exposure, funnel, purchase, review, community)
+and :func:`totals` (the week's sums). They take grouped arguments: the :class:`State`
+record, the consumers' :class:`~sim.commerce.traits.Traits`, the network as a ``graph``
+tuple ``(indptr, indices, weights)`` (CSR by listener), the brand's
+:class:`~sim.commerce.brand.WeekPlan` and :class:`~sim.commerce.brand.Signals`, and
+:class:`~sim.commerce.params.Params`. Every formula comes from
+:mod:`sim.commerce.rules`, compiled from the same source the reference engine runs;
+the twin of these kernels is :class:`sim.commerce.shopper.Shopper`, whose methods
+have the same names. Every consumer's work is independent, so the loops run in
+parallel with identical results for any thread count.
+
+The arrays a kernel writes are taken out of the :class:`State` record before its
+parallel loop: numba (0.68) loses the writes to a record's array looked up inside a
+``prange`` loop.
+
+References
+----------
+Goldenberg, J., Libai, B. and Muller, E. (2001). Talk of the network: a complex systems
+look at the underlying process of word-of-mouth. Marketing Letters 12(3), 211-223.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ..rng import Purpose, draw, prefix_table, prefixes
+from . import rules
+from .state import BOUGHT_BIT, FLOAT_TOTALS, INFLUENCER_BIT, TALK_MASK, TOTALS, Event, Stage, Talk
+
+UNAWARE, AWARE, CONSIDERING = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CONSIDERING)
+CUSTOMER, LOYAL, LAPSED = int(Stage.CUSTOMER), int(Stage.LOYAL), int(Stage.LAPSED)
+SILENT, POSITIVE, NEGATIVE = int(Talk.SILENT), int(Talk.POSITIVE), int(Talk.NEGATIVE)
+P_TALK, P_CHECKIN = int(Purpose.TALK), int(Purpose.CHECKIN)
+# the purposes of act's draws, and their columns in its prefix table
+ACT_PURPOSES = tuple(int(p) for p in (
+    Purpose.AD_REACH, Purpose.NEGATIVE, Purpose.MOVE, Purpose.BUY, Purpose.CHURN,
+    Purpose.SATISFACTION, Purpose.REVIEW, Purpose.JOIN, Purpose.FORGET))
+A_AD, A_NEGATIVE, A_MOVE, A_BUY, A_CHURN, A_SATISFACTION, A_REVIEW, A_JOIN, A_FORGET = range(9)
+EV_NEW, EV_REPEAT, EV_CHURNED = int(Event.NEW), int(Event.REPEAT), int(Event.CHURNED)
+EV_REVIEWED, EV_JOINED, EV_WON_BACK = int(Event.REVIEWED), int(Event.JOINED), int(Event.WON_BACK)
+EV_REFERRAL, EV_CHECKIN = int(Event.REFERRAL), int(Event.CHECKIN)
+CH_PEER = int(rules.PEER)
+N_TOTALS, N_FLOATS = len(TOTALS), len(FLOAT_TOTALS)
+
+
+@njit(cache=True, parallel=True)
+def talk(step, streams, prm, state, promotions):
+    """Phase 1 of a week: who talks (and how), who checks in, who bought last week.
+
+    Twin of :meth:`sim.commerce.shopper.Shopper.talk`; reads only the previous state.
+    What listeners need to know of a consumer this week is packed in one byte,
+    ``signal = talk | influencer << 2 | bought_last_week << 3``, so the edge loop of
+    :func:`act` gathers a single byte per tie (and skips silent ties).
+    ``promotions[r]`` says whether replication r runs its promotions this week.
+    """
+    reps, n = state.stage.shape
+    pre_talk = prefixes(streams, step, P_TALK)
+    pre_checkin = prefixes(streams, step, P_CHECKIN)
+    checkin_offered = prm.promotions_checkin_reward > 0
+    signal, event = state.signal, state.event
+    for idx in prange(reps * n):
+        r = idx // n
+        i = idx - r * n
+        s = state.stage[r, i]
+        sat = state.satisfaction[r, i]
+        said = SILENT
+        ev = 0
+        if s == CUSTOMER or s == LOYAL:
+            if sat < prm.wom_dissatisfied_below:
+                if draw(pre_talk[r], i) < prm.wom_negative_talk:
+                    said = NEGATIVE
+            else:
+                advocate = (s == LOYAL and rules.advocacy(sat, state.brand_trust[r, i])
+                            >= prm.wom_promoter_above)
+                bonus = prm.wom_advocate_talk if advocate else 0.0
+                extra = prm.incentive if promotions[r] else 0.0
+                if draw(pre_talk[r], i) < rules.talk_chance(prm.wom_talk_rate, sat, extra,
+                                                            bonus):
+                    said = POSITIVE
+                if (checkin_offered and promotions[r] and state.last_step[r, i] == step - 1
+                        and draw(pre_checkin[r], i) < prm.promotions_checkin_rate):
+                    said = POSITIVE
+                    ev = EV_CHECKIN
+        elif s == LAPSED and sat < prm.wom_dissatisfied_below:
+            if draw(pre_talk[r], i) < prm.wom_negative_talk:
+                said = NEGATIVE
+        bought = 1 if state.last_step[r, i] == step - 1 else 0
+        signal[r, i] = (said | (state.influencer[r, i] << INFLUENCER_BIT)
+                        | (bought << BOUGHT_BIT))
+        event[r, i] = ev
+
+
+@njit(cache=True, parallel=True)
+def act(step, streams, prm, graph, traits, state, plan, signals, present_values):
+    """Phase 2 of a week: listen, get exposed, move through the funnel, buy, review, join.
+
+    Twin of :meth:`sim.commerce.shopper.Shopper.act`. Reads neighbours only through
+    phase 1's ``signal``, and writes only the consumer's own entries.
+    """
+    indptr, indices, weights = graph
+    reps, n = state.stage.shape
+    pre = prefix_table(streams, step, ACT_PURPOSES)
+    stage, brand_trust, fatigue, satisfaction = (state.stage, state.brand_trust,
+                                                 state.fatigue, state.satisfaction)
+    purchases, spend, clv, channel = state.purchases, state.spend, state.clv, state.channel
+    touch, member, first_step, last_step = (state.touch, state.member, state.first_step,
+                                            state.last_step)
+    first_cut, event, paid_discount, rating = (state.first_cut, state.event,
+                                               state.paid_discount, state.rating)
+    voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
+    for idx in prange(reps * n):
+        r = idx // n
+        i = idx - r * n
+        s = stage[r, i]
+        f = traits.fit[r, i]
+        want = traits.interest[r, i]
+        bt = brand_trust[r, i]
+        is_member = member[r, i] == 1
+        in_community = is_member and plan.community[r]
+        heard = (1.0, 1.0, 1.0, 0, 0)
+        for e in range(indptr[i], indptr[i + 1]):
+            sig = state.signal[r, indices[e]]
+            if sig != 0:
+                heard = rules.hear(heard, sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1,
+                                   (sig >> BOUGHT_BIT) & 1 == 1, plan.influencers[r],
+                                   np.float64(weights[e]), traits.peer_trust[r, i], voice)
+        peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
+        ad_exposures = 0
+        if plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
+                prm.ads_reach, prm.ads_targeting, want, prm.mean_interest):
+            ad_exposures = prm.ads_frequency
+        fat = rules.fatigue_after(fatigue[r, i], prm.fatigue_decay,
+                                  ad_exposures + heard[3])
+        ad = rules.ad_pull(ad_exposures, prm.ads_effect, bt,
+                           rules.response(fat, prm.fatigue_half_response))
+        new_bt = rules.trust_after_exposure(
+            bt, traits.brand_trust[r, i], fat, prm.fatigue_threshold, prm.fatigue_erosion,
+            prm.fatigue_recovery, prm.community_dialogue if in_community else 0.0)
+        heard_negative = negative > 0.0 and draw(pre[r, A_NEGATIVE], i) < negative
+        if heard_negative:
+            new_bt -= prm.wom_negative_trust_hit
+        cut = 0.0
+        if plan.promotions[r]:
+            cut = rules.price_cut(
+                prm.promotions_discount, prm.promotions_exclusive_discount if is_member else 0.0,
+                prm.promotions_group_discount
+                if 0 < prm.promotions_group_size <= heard[4] else 0.0)
+        price_mult = rules.price_multiplier(prm.promotions_price_elasticity, cut,
+                                            traits.price_sensitivity[r, i])
+        ev = event[r, i]
+        new_stage = s
+        bought = False
+        first = False
+        if s == UNAWARE:
+            if draw(pre[r, A_MOVE], i) < rules.awareness_chance(ad, peer, infl,
+                                                             prm.consumers_discovery):
+                new_stage = AWARE
+                touch[r, i] = rules.touch_of(ad, peer, infl, prm.consumers_discovery)
+        elif s == AWARE:
+            base = prm.consumers_consider_rate * bt * want
+            if not heard_negative and draw(pre[r, A_MOVE], i) < rules.pull_chance(
+                    base, ad, peer * f, infl):
+                new_stage = CONSIDERING
+            elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
+                new_stage = UNAWARE
+        elif s == CONSIDERING:
+            if heard_negative:
+                new_stage = AWARE
+            else:
+                base = prm.consumers_buy_rate * bt * want
+                review_mult = 1.0
+                if traits.reads_reviews[r, i] or is_member:
+                    review_mult = max(0.0, 1.0 + signals.boost[r])
+                own = min(1.0, base * review_mult * price_mult)
+                if draw(pre[r, A_BUY], i) < rules.pull_chance(own, ad, peer * f, infl):
+                    bought = True
+                    first = purchases[r, i] == 0
+                    if first:
+                        channel[r, i] = rules.channel_of(
+                            base, touch[r, i], review_mult, price_mult, ad, peer * f,
+                            infl)
+                elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
+                    new_stage = AWARE
+        elif s == CUSTOMER or s == LOYAL:
+            protection = prm.consumers_loyal_protection if s == LOYAL else 0.0
+            sat = satisfaction[r, i]
+            if draw(pre[r, A_CHURN], i) < rules.churn_chance(prm.consumers_churn_rate, sat,
+                                                          negative, protection):
+                new_stage = LAPSED
+                ev |= EV_CHURNED
+            else:
+                mult = price_mult * rules.reference_price(
+                    prm.promotions_price_elasticity, traits.price_sensitivity[r, i],
+                    first_cut[r, i], cut)
+                vip = prm.promotions_vip_purchases
+                if vip > 0 and plan.promotions[r] and purchases[r, i] >= vip:
+                    mult = mult * (1.0 + prm.promotions_vip_effect)
+                if draw(pre[r, A_BUY], i) < min(1.0, prm.consumers_repeat_rate * sat * bt * mult):
+                    bought = True
+        elif draw(pre[r, A_MOVE], i) < rules.winback_chance(ad, peer * f, infl):
+            new_stage = CONSIDERING
+            ev |= EV_WON_BACK
+        if bought:
+            felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
+                                    prm.product_satisfaction_noise, f,
+                                    draw(pre[r, A_SATISFACTION], i))
+            sat = felt if first else 0.5 * (satisfaction[r, i] + felt)
+            satisfaction[r, i] = sat
+            new_bt += prm.consumers_experience_trust * (felt - 0.5)
+            count = purchases[r, i] + 1
+            purchases[r, i] = count
+            basket = traits.basket_cents[r, i]
+            d = rules.discount_cents(basket, cut)
+            paid_discount[r, i] = d
+            spend[r, i] += basket
+            last_step[r, i] = step
+            if first:
+                first_step[r, i] = step
+                first_cut[r, i] = cut
+            age = step - first_step[r, i]
+            if age < prm.budget_clv_weeks:
+                clv[r, i] += present_values[age] * (basket - traits.cogs_cents[r, i] - d)
+            if first:
+                ev |= EV_NEW
+                if channel[r, i] == CH_PEER and plan.promotions[r]:
+                    ev |= EV_REFERRAL
+            else:
+                ev |= EV_REPEAT
+            new_stage = rules.stage_after_purchase(count, sat, prm.consumers_loyal_purchases,
+                                                   prm.consumers_loyal_satisfaction)
+            if prm.reviews_enabled and draw(pre[r, A_REVIEW], i) < prm.reviews_write_rate:
+                ev |= EV_REVIEWED
+                rating[r, i] = rules.rating_of(felt)
+        if (plan.community[r] and not is_member and AWARE <= s <= LOYAL and new_stage != LAPSED
+                and draw(pre[r, A_JOIN], i) < prm.community_join_rate * f * bt):
+            member[r, i] = 1
+            ev |= EV_JOINED
+        stage[r, i] = new_stage
+        brand_trust[r, i] = rules.clip01(new_bt)
+        fatigue[r, i] = fat
+        event[r, i] = ev
+
+
+@njit(cache=True, parallel=True)
+def totals(step, prm, state, traits, promotions):
+    """The week's totals per replication: int64 (reps, len(TOTALS)) and float64
+    (reps, len(FLOAT_TOTALS)), each summed in consumer order by :func:`rules.tally`,
+    the same function the reference engine runs."""
+    reps = state.stage.shape[0]
+    out = np.zeros((reps, N_TOTALS), dtype=np.int64)
+    floats = np.zeros((reps, N_FLOATS))
+    for r in prange(reps):
+        rules.tally(out[r], floats[r], r, step, prm, state, traits.basket_cents,
+                    traits.cogs_cents, promotions[r])
+    return out, floats

@@ -1,0 +1,360 @@
+"""Every formula of the commerce model's week, written once as plain Python.
+
+The reference engine (:class:`sim.commerce.shopper.Shopper`) calls these functions as
+they are; the fast engine's kernels (:mod:`sim.commerce.kernel`) call the very same
+functions, which numba compiles (``register_jitable`` leaves each one a plain Python
+function and teaches numba to compile it where a kernel calls it). Both engines thus
+evaluate each formula with the same operations in the same order and round
+identically. Only arithmetic, ``min``, ``max`` and ``abs`` are used: no transcendental
+functions whose last bit could differ between libraries.
+
+References
+----------
+Goldenberg, J., Libai, B. and Muller, E. (2001). Talk of the network: a complex systems
+look at the underlying process of word-of-mouth. Marketing Letters 12(3), 211-223.
+Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review
+81(12), 46-54.
+"""
+
+from __future__ import annotations
+
+from numba.extending import register_jitable
+
+from .state import (
+    FLOAT_INDEX,
+    TALK_MASK,
+    TOTAL_INDEX,
+    Channel,
+    Event,
+    Stage,
+    State,
+    Talk,
+)
+
+POSITIVE, SILENT, NEGATIVE = int(Talk.POSITIVE), int(Talk.SILENT), int(Talk.NEGATIVE)
+AD, PEER, INFLUENCER = int(Channel.AD), int(Channel.PEER), int(Channel.INFLUENCER)
+REVIEW, PROMOTION, ORGANIC = int(Channel.REVIEW), int(Channel.PROMOTION), int(Channel.ORGANIC)
+CUSTOMER, LOYAL = int(Stage.CUSTOMER), int(Stage.LOYAL)
+
+
+@register_jitable(inline="always")
+def either(a: float, b: float) -> float:
+    """Chance that at least one of two independent pulls succeeds."""
+    return 1.0 - (1.0 - a) * (1.0 - b)
+
+
+@register_jitable(inline="always")
+def pressure(beta: float, weight: float, trust: float) -> float:
+    """Word-of-mouth pressure of one message over a tie: ``beta * |w| * trust``
+    (Goldenberg, Libai and Muller 2001)."""
+    return beta * abs(weight) * trust
+
+
+@register_jitable(inline="always")
+def hear(heard: tuple[float, float, float, int, int], said: int, influencer: bool,
+         bought: bool, sponsoring: bool, weight: float, trust: float,
+         voice: tuple[float, float, float]) -> tuple[float, float, float, int, int]:
+    """Fold one tie into what a listener heard this week.
+
+    ``heard`` is (chance no positive peer message got through, no influencer message,
+    no negative message, sponsored posts seen, sources who bought last week); ``voice``
+    is (``wom.beta``, ``wom.negativity``, ``influencers.authenticity``). A message is
+    effectively positive if it was positive on a non-negative tie or negative on a
+    distrust tie. A sponsored post (an influencer's, in a week its fee is paid) counts
+    with credibility ``authenticity``.
+    """
+    pos_stay, inf_stay, neg_stay, sponsored, friends_bought = heard
+    beta, negativity, authenticity = voice
+    if said != SILENT:
+        x = pressure(beta, weight, trust)
+        if (said == POSITIVE) == (weight >= 0.0):
+            if influencer:
+                inf_stay *= 1.0 - x
+            else:
+                pos_stay *= 1.0 - x
+        else:
+            neg_stay *= 1.0 - min(1.0, negativity * x)
+    if sponsoring and influencer:
+        sponsored += 1
+        x = pressure(beta * authenticity, weight, trust)
+        if weight >= 0.0:
+            inf_stay *= 1.0 - x
+        else:
+            neg_stay *= 1.0 - min(1.0, negativity * x)
+    if bought:
+        friends_bought += 1
+    return pos_stay, inf_stay, neg_stay, sponsored, friends_bought
+
+
+@register_jitable(inline="always")
+def pressures(heard: tuple[float, float, float, int, int], in_community: bool,
+              content: float) -> tuple[float, float, float]:
+    """(peer, influencer, negative) chances that at least one message got through,
+    ``1 - prod(1 - x_j)``; a member of a funded community also feels its content."""
+    peer = 1.0 - heard[0]
+    if in_community:
+        peer = either(peer, content)
+    return peer, 1.0 - heard[1], 1.0 - heard[2]
+
+
+@register_jitable(inline="always")
+def stronger(best: float, how: int, pull: float, channel: int) -> tuple[float, int]:
+    """Channel attribution, one candidate at a time: the larger pull wins, a tie keeps
+    the earlier candidate."""
+    if pull > best:
+        return pull, channel
+    return best, how
+
+
+@register_jitable
+def touch_of(ad: float, peer: float, influencer: float, discovery: float) -> int:
+    """The channel that made a consumer aware: the strongest of ad, peer, influencer
+    and organic discovery."""
+    best, how = ad, AD
+    best, how = stronger(best, how, peer, PEER)
+    best, how = stronger(best, how, influencer, INFLUENCER)
+    return stronger(best, how, discovery, ORGANIC)[1]
+
+
+@register_jitable
+def channel_of(base: float, touch: int, review_mult: float, price_mult: float, ad: float,
+               peer_fit: float, influencer: float) -> int:
+    """Acquisition channel of a first purchase: the largest contribution to its chance
+    (own pull via the awareness touch, reviews, promotion, ad, peer, influencer)."""
+    best, how = base, touch
+    best, how = stronger(best, how, base * (review_mult - 1.0), REVIEW)
+    best, how = stronger(best, how, base * review_mult * (price_mult - 1.0), PROMOTION)
+    best, how = stronger(best, how, ad, AD)
+    best, how = stronger(best, how, peer_fit, PEER)
+    return stronger(best, how, influencer, INFLUENCER)[1]
+
+
+@register_jitable(inline="always")
+def awareness_chance(ad: float, peer: float, influencer: float, discovery: float) -> float:
+    """Unaware to aware: any of ad, peer, influencer or discovery gets through."""
+    return either(either(ad, peer), either(influencer, discovery))
+
+
+@register_jitable(inline="always")
+def pull_chance(own: float, ad: float, peer_fit: float, influencer: float) -> float:
+    """Aware to considering, and considering to buying: the consumer's own pull, the ad,
+    fit-scaled peer pressure or influencers move it."""
+    return either(either(own, ad), either(peer_fit, influencer))
+
+
+@register_jitable(inline="always")
+def winback_chance(ad: float, peer_fit: float, influencer: float) -> float:
+    """Lapsed to considering: ad, fit-scaled peer pressure or influencers win it back."""
+    return either(either(ad, peer_fit), influencer)
+
+
+@register_jitable(inline="always")
+def response(fatigue: float, half_response: float) -> float:
+    """Response to an exposure after fatigue: 1 when fresh, 1/2 at ``half_response``."""
+    return 1.0 / (1.0 + fatigue / half_response)
+
+
+@register_jitable
+def ad_pull(exposures: int, effect: float, brand_trust: float, response: float) -> float:
+    """Chance that at least one of this week's ad exposures moves the consumer."""
+    miss = 1.0
+    per_exposure = effect * brand_trust * response
+    for _ in range(exposures):
+        miss *= 1.0 - per_exposure
+    return 1.0 - miss
+
+
+@register_jitable(inline="always")
+def reach_chance(reach: float, targeting: float, interest: float, mean_interest: float) -> float:
+    """Chance of being reached; targeting shifts reach to the interested (same mean while
+    no chance is capped at 1)."""
+    return min(1.0, reach * (1.0 - targeting + targeting * interest / mean_interest))
+
+
+@register_jitable(inline="always")
+def fatigue_after(fatigue: float, decay: float, exposures: int) -> float:
+    """Fatigue this week: what remains of last week's plus this week's exposures."""
+    return fatigue * decay + exposures
+
+
+@register_jitable
+def trust_after_exposure(brand_trust: float, baseline: float, fatigue: float,
+                         threshold: float, erosion: float, recovery: float,
+                         dialogue: float) -> float:
+    """Brand trust after a week of exposure and dialogue.
+
+    Fatigue over the threshold erodes a share ``erosion * (fatigue - threshold)`` of the
+    trust (capped at all of it); trust below the consumer's baseline heals a share
+    ``recovery`` of the gap; community dialogue closes a share ``dialogue`` of the gap
+    to full trust.
+    """
+    trust = brand_trust
+    if fatigue > threshold:
+        trust -= min(1.0, erosion * (fatigue - threshold)) * brand_trust
+    if brand_trust < baseline:
+        trust += recovery * (baseline - brand_trust)
+    trust += dialogue * (1.0 - brand_trust)
+    return trust
+
+
+@register_jitable(inline="always")
+def advocacy(satisfaction: float, brand_trust: float) -> float:
+    """Likelihood to recommend (the NPS question, Reichheld 2003): satisfaction and
+    trust together."""
+    return 0.5 * (satisfaction + brand_trust)
+
+
+@register_jitable(inline="always")
+def clip01(x: float) -> float:
+    """``x`` clipped to [0, 1]."""
+    return min(1.0, max(0.0, x))
+
+
+@register_jitable(inline="always")
+def price_cut(discount: float, member_cut: float, group_cut: float) -> float:
+    """The best offer a consumer is entitled to this week (offers do not stack)."""
+    return max(discount, max(member_cut, group_cut))
+
+
+@register_jitable(inline="always")
+def price_multiplier(elasticity: float, cut: float, sensitivity: float) -> float:
+    """Purchase-chance multiplier of a price cut: ``1 + elasticity * cut * sensitivity``."""
+    return 1.0 + elasticity * cut * sensitivity
+
+
+@register_jitable(inline="always")
+def reference_price(elasticity: float, sensitivity: float, first_cut: float,
+                    cut: float) -> float:
+    """Repeat-purchase factor of a customer won with a bigger discount than today's:
+    the lost discount weighs like a price rise (a deal seeker's reference price)."""
+    return max(0.0, 1.0 - elasticity * sensitivity * max(0.0, first_cut - cut))
+
+
+@register_jitable
+def experience(quality: float, fit_penalty: float, noise: float, fit: float,
+               u: float) -> float:
+    """Satisfaction from one purchase: quality, less misfit, plus uniform noise."""
+    return min(1.0, max(0.0, quality - fit_penalty * (1.0 - fit) + noise * (u - 0.5)))
+
+
+@register_jitable
+def churn_chance(churn_rate: float, satisfaction: float, negative: float,
+                 protection: float) -> float:
+    """Weekly chance a customer lapses: dissatisfaction plus complaints heard."""
+    return min(1.0, churn_rate * ((1.0 - satisfaction) + negative) * (1.0 - protection))
+
+
+@register_jitable(inline="always")
+def talk_chance(talk_rate: float, satisfaction: float, incentive: float,
+                advocate_bonus: float) -> float:
+    """Weekly chance a satisfied customer recommends the product."""
+    return talk_rate * satisfaction + incentive + advocate_bonus
+
+
+@register_jitable(inline="always")
+def stage_after_purchase(purchases: int, satisfaction: float, loyal_purchases: int,
+                         loyal_satisfaction: float) -> int:
+    """Loyal once enough purchases were made at enough satisfaction, else customer."""
+    if purchases >= loyal_purchases and satisfaction >= loyal_satisfaction:
+        return LOYAL
+    return CUSTOMER
+
+
+@register_jitable(inline="always")
+def discount_cents(basket_cents: int, cut: float) -> int:
+    """The price cut of a purchase in cents (half up)."""
+    return int(basket_cents * cut + 0.5)
+
+
+@register_jitable(inline="always")
+def rating_of(satisfaction: float) -> int:
+    """Star rating 1-5 of a review written after an experience."""
+    return 1 + min(4, int(satisfaction * 5.0))
+
+
+_T, _F = TOTAL_INDEX, FLOAT_INDEX
+T_ADOPTED, T_NEW, T_REPEAT = _T["adopted"], _T["new_customers"], _T["repeat_purchases"]
+T_CHURNED, T_WON_BACK, T_SHARES = _T["churned"], _T["won_back"], _T["shares"]
+T_NEG_SHARES, T_CHECKINS, T_REFERRALS = _T["negative_shares"], _T["checkins"], _T["referrals"]
+T_REVIEWS, T_RATING, T_JOINED = _T["reviews"], _T["rating_points"], _T["joined"]
+T_MEMBERS, T_SAT_MEMBERS = _T["community_members"], _T["satisfied_members"]
+T_ADVOCATES, T_VIPS, T_PROMOTERS = _T["advocates"], _T["vips"], _T["promoters"]
+T_DETRACTORS, T_REVENUE, T_COGS = _T["detractors"], _T["revenue_cents"], _T["cogs_cents"]
+T_DISCOUNT, T_MEMBER_CUST = _T["discount_cents"], _T["member_customers"]
+T_MEMBER_SPEND, T_NONMEMBER_CUST = _T["member_spend_cents"], _T["nonmember_customers"]
+T_NONMEMBER_SPEND, T_MATURED = _T["nonmember_spend_cents"], _T["matured"]
+T_CHANNEL0 = _T["customers_seed"] - int(Channel.SEED)
+T_MATURED0 = _T["matured_seed"] - int(Channel.SEED)
+F_CLV, F_TRUST, F_FATIGUE = _F["clv_sum"], _F["brand_trust_sum"], _F["fatigue_sum"]
+F_CHANNEL0 = _F["clv_sum_seed"] - int(Channel.SEED)
+EV_NEW, EV_REPEAT, EV_CHURNED = int(Event.NEW), int(Event.REPEAT), int(Event.CHURNED)
+EV_REVIEWED, EV_JOINED, EV_WON_BACK = int(Event.REVIEWED), int(Event.JOINED), int(Event.WON_BACK)
+EV_REFERRAL, EV_CHECKIN = int(Event.REFERRAL), int(Event.CHECKIN)
+EV_BOUGHT = EV_NEW | EV_REPEAT
+
+
+@register_jitable
+def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
+          promotions: bool) -> None:
+    """Add replication ``r``'s week to its totals ``t`` (int, :data:`TOTALS` order) and
+    ``fl`` (float, :data:`FLOAT_TOTALS` order), consumer by consumer in index order.
+
+    NPS counts promoters (advocacy >= ``promoter_above``) and detractors (advocacy <
+    ``detractor_below``) among active customers (Reichheld 2003).
+    """
+    for i in range(state.stage.shape[1]):
+        s = state.stage[r, i]
+        t[s] += 1
+        ev = state.event[r, i]
+        said = state.signal[r, i] & TALK_MASK
+        if said == POSITIVE:
+            t[T_SHARES] += 1
+        elif said == NEGATIVE:
+            t[T_NEG_SHARES] += 1
+        for bit, k in ((EV_CHECKIN, T_CHECKINS), (EV_NEW, T_NEW), (EV_REPEAT, T_REPEAT),
+                       (EV_CHURNED, T_CHURNED), (EV_WON_BACK, T_WON_BACK),
+                       (EV_REFERRAL, T_REFERRALS), (EV_REVIEWED, T_REVIEWS),
+                       (EV_JOINED, T_JOINED)):
+            if ev & bit:
+                t[k] += 1
+        if ev & EV_BOUGHT:
+            t[T_REVENUE] += basket[r, i]
+            t[T_COGS] += cogs[r, i]
+            t[T_DISCOUNT] += state.paid_discount[r, i]
+        if ev & EV_REVIEWED:
+            t[T_RATING] += state.rating[r, i]
+        sat = state.satisfaction[r, i]
+        ever = state.purchases[r, i] > 0
+        active = s == CUSTOMER or s == LOYAL
+        if state.member[r, i] == 1:
+            t[T_MEMBERS] += 1
+            if active and sat >= prm.wom_dissatisfied_below:
+                t[T_SAT_MEMBERS] += 1
+            if ever:
+                t[T_MEMBER_CUST] += 1
+                t[T_MEMBER_SPEND] += state.spend[r, i]
+        elif ever:
+            t[T_NONMEMBER_CUST] += 1
+            t[T_NONMEMBER_SPEND] += state.spend[r, i]
+        advocates = advocacy(sat, state.brand_trust[r, i])
+        if s == LOYAL and advocates >= prm.wom_promoter_above:
+            t[T_ADVOCATES] += 1
+        vip = prm.promotions_vip_purchases
+        if active and 0 < vip <= state.purchases[r, i] and promotions:
+            t[T_VIPS] += 1
+        if ever:
+            t[T_ADOPTED] += 1
+            c = state.channel[r, i]
+            t[T_CHANNEL0 + c] += 1
+            if step - state.first_step[r, i] >= prm.budget_clv_weeks:
+                t[T_MATURED] += 1
+                t[T_MATURED0 + c] += 1
+                fl[F_CLV] += state.clv[r, i]
+                fl[F_CHANNEL0 + c] += state.clv[r, i]
+        if active:
+            if advocates >= prm.wom_promoter_above:
+                t[T_PROMOTERS] += 1
+            elif advocates < prm.wom_detractor_below:
+                t[T_DETRACTORS] += 1
+        fl[F_TRUST] += state.brand_trust[r, i]
+        fl[F_FATIGUE] += state.fatigue[r, i]

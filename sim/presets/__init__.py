@@ -1,0 +1,1 @@
+"""The classic diffusion presets: Bass, independent cascade, linear threshold."""
