@@ -19,7 +19,7 @@ from dashboard import charts, common
 from sim import jit
 from sim.errors import WomError
 from sim.metrics import time_bands, unique_labels
-from sim.scenario import Scenario
+from sim.scenario import Scenario, shortlist_keys
 
 RUN_SETTINGS = ("population.size", "run.steps", "run.replications", "run.seed")
 DEFAULT_REPLICATIONS = 5
@@ -71,17 +71,14 @@ def lever_settings(first: Scenario | None) -> dict[str, Any]:
     box = st.sidebar
     box.subheader("Levers")
     chosen = box.multiselect(
-        "Override in every scenario", common.LEVERS, key="levers",
+        "Override in every scenario", shortlist_keys(), key="levers",
         format_func=common.field_label,
         help="Levers left out keep each scenario's own value.")
     reference = first or common.load_shipped("push")
     out: dict[str, Any] = {}
     for key in chosen:
-        choices = common.field_choices(key, common.NETWORK_CHOICES) \
-            if key == "network.kind" else None
         value = common.scenario_value(reference, key)
-        out[key] = common.schema_input(key, value, widget_key=f"lever:{key}", choices=choices,
-                                       container=box)
+        out[key] = common.schema_input(key, value, widget_key=f"lever:{key}", container=box)
     if out.get("network.kind") == "erdos_renyi":
         out["network.mean_degree"] = common.schema_input(
             "network.mean_degree", reference.network.mean_degree or 2.0 * reference.network.m,

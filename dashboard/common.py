@@ -7,8 +7,8 @@ and fatigue sweep of :mod:`sim.lessons`, the sweep tables of :mod:`sim.sweep`). 
 module only finds scenario files, turns uploads and widget values into validated
 :class:`~sim.scenario.Scenario` objects, caches runs and formats KPIs.
 
-Widget labels, help texts, bounds and choices are read from the pydantic schema in
-:mod:`sim.scenario`, the single place every parameter is declared.
+Widget help texts, kinds, ranges, steps and choices are read through
+:func:`sim.scenario.field_info` (the schema declares every parameter and its UI range).
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import math
 import shutil
 import tempfile
 import tomllib
-import typing
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +31,13 @@ import sim
 from sim.errors import ScenarioError, WomError
 from sim.experiment import step_model
 from sim.metrics import summarize
-from sim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_dict
+from sim.scenario import (
+    Scenario,
+    apply_overrides,
+    field_info,
+    load_scenario,
+    scenario_from_dict,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -41,21 +46,6 @@ SCENARIO_DIR = ROOT / "scenarios"
 COMMERCE_SCENARIOS = ("push", "engagement", "altimeter_stage1", "altimeter_stage2",
                       "altimeter_stage3", "altimeter_stage4", "influencer_seeding",
                       "over_promotion", "group_buy")
-
-#: Strategy levers the compare page can override in every selected scenario.
-LEVERS = ("budget.total", "ads.reach", "ads.frequency", "promotions.discount",
-          "promotions.referral_reward", "community.enabled", "influencers.count",
-          "network.kind")
-
-#: Network kinds offered by the network lever (a subset of the schema's choices).
-NETWORK_CHOICES = ("barabasi_albert", "watts_strogatz", "erdos_renyi", "stochastic_block")
-
-#: Dashboard limits that are tighter than the schema's (to keep runs interactive).
-UI_LIMITS: dict[str, tuple[float, float]] = {
-    "population.size": (500, 20_000),
-    "run.steps": (13, 156),
-    "run.replications": (2, 30),
-}
 
 #: KPI cards: (KPI of sim.metrics, card label, help).
 KPI_CARDS = (
@@ -84,18 +74,8 @@ SERIES = {
 FUNNEL = ("unaware", "aware", "considering", "customers", "loyal", "lapsed")
 
 # ---------------------------------------------------------------------------------------
-# The schema: labels, help, bounds, choices
+# Widgets of scenario keys: labels, help, ranges, choices
 # ---------------------------------------------------------------------------------------
-
-
-def schema_field(key: str) -> Any:
-    """The pydantic ``FieldInfo`` of a dotted scenario key such as ``"ads.reach"``."""
-    section, _, name = key.partition(".")
-    try:
-        table = Scenario.model_fields[section].annotation
-        return table.model_fields[name]  # type: ignore[union-attr]
-    except (KeyError, AttributeError):
-        raise WomError(f"{key}: not a scenario key") from None
 
 
 #: Labels that read better than the ones made from the key.
@@ -113,78 +93,41 @@ def field_label(key: str) -> str:
 
 
 def field_help(key: str) -> str:
-    """The schema's description of a key, with the key and its default."""
-    info = schema_field(key)
-    default = info.get_default(call_default_factory=True)
-    shown = "none" if default is None else default
-    return f"{info.description} (`{key}`, default {shown})"
+    """The schema's description of a key, with the key, its unit and its default."""
+    info = field_info(key)
+    unit = f", in {info.unit}" if info.unit else ""
+    shown = "none" if info.default is None else info.default
+    return f"{info.description} (`{key}`{unit}, default {shown})"
 
 
-def field_bounds(key: str) -> tuple[float | None, float | None]:
-    """Inclusive (min, max) of a numeric key from the schema, narrowed by :data:`UI_LIMITS`.
-
-    A strict bound (``gt``/``lt``) is returned as is; the widget then starts a step
-    above it. None means unbounded.
-    """
-    low: float | None = None
-    high: float | None = None
-    for item in schema_field(key).metadata:  # annotated_types Ge, Gt, Le, Lt
-        for name in ("ge", "gt"):
-            if getattr(item, name, None) is not None:
-                low = getattr(item, name)
-        for name in ("le", "lt"):
-            if getattr(item, name, None) is not None:
-                high = getattr(item, name)
-    if key in UI_LIMITS:
-        ui_low, ui_high = UI_LIMITS[key]
-        low = ui_low if low is None else max(low, ui_low)
-        high = ui_high if high is None else min(high, ui_high)
-    return low, high
-
-
-def field_kind(key: str) -> type | tuple[str, ...]:
-    """``bool``, ``int``, ``float``, ``str`` or the tuple of choices of a Literal key."""
-    annotation = schema_field(key).annotation
-    if typing.get_origin(annotation) is typing.Literal:
-        return tuple(typing.get_args(annotation))
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if args:  # Optional[int] and friends
-        annotation = args[0]
-    if annotation in (bool, int, float, str):
-        return annotation
-    return str
-
-
-def field_choices(key: str, allowed: Iterable[str] | None = None) -> list[str]:
-    """The choices of a Literal key (optionally only those in ``allowed``, in their order)."""
-    kind = field_kind(key)
-    if not isinstance(kind, tuple):
-        raise WomError(f"{key}: has no fixed choices")
-    if allowed is None:
-        return list(kind)
-    return [c for c in allowed if c in kind]
-
-
-def schema_input(key: str, value: Any, *, widget_key: str,
-                 choices: Sequence[str] | None = None, container: Any = None,
+def schema_input(key: str, value: Any, *, widget_key: str, container: Any = None,
                  limits: tuple[float, float] | None = None) -> Any:
-    """A widget for a scenario key built from the schema: label, help, bounds, type.
+    """A widget for a scenario key built from :func:`~sim.scenario.field_info`.
 
-    Booleans get a toggle, Literal keys a select box, bounded numbers in [0, 1] a slider
-    and other numbers a number input with the schema's bounds (``limits`` replaces the
-    dashboard's :data:`UI_LIMITS` and must lie within the schema's).
+    Booleans get a toggle, choice keys a select box of the declared ``ui_choices``,
+    numbers within [0, 1] a slider and other numbers a number input, with the declared
+    UI range and step (``limits`` replaces the range and must lie within the schema's).
+
+    Raises
+    ------
+    WomError
+        For a key of another kind (text, path, list): it has no widget.
     """
     box = st if container is None else container
+    info = field_info(key)
     label, help_text = field_label(key), field_help(key)
-    kind = field_kind(key)
-    if isinstance(kind, tuple):
-        options = list(choices) if choices is not None else list(kind)
+    if info.kind == "choice":
+        options = list(info.ui_choices)
         index = options.index(value) if value in options else 0
         return box.selectbox(label, options, index=index, help=help_text, key=widget_key)
-    if kind is bool:
+    if info.kind == "bool":
         return box.toggle(label, value=bool(value), help=help_text, key=widget_key)
-    low, high = field_bounds(key) if limits is None else limits
-    if kind is int:
+    if info.ui_range is None:
+        raise WomError(f"{key}: the dashboard has no widget for {info.kind} keys")
+    low, high, step = info.ui_range
+    if limits is not None:
+        low, high = limits
+    if info.kind == "int":
         low_i = None if low is None else int(math.ceil(low))
         high_i = None if high is None else int(math.floor(high))
         start = int(value)
@@ -192,15 +135,13 @@ def schema_input(key: str, value: Any, *, widget_key: str,
             start = max(start, low_i)
         if high_i is not None:
             start = min(start, high_i)
-        return box.number_input(label, min_value=low_i, max_value=high_i, value=start, step=1,
-                                help=help_text, key=widget_key)
+        return box.number_input(label, min_value=low_i, max_value=high_i, value=start,
+                                step=int(step), help=help_text, key=widget_key)
     start = float(value)
     if low is not None and high is not None and high <= 1 and low >= 0:
         return box.slider(label, min_value=float(low), max_value=float(high), value=start,
-                          step=0.01, help=help_text, key=widget_key)
-    low_f = None if low is None else float(low)
-    step = 0.5 if high is None or high > 10 else 0.01
-    return box.number_input(label, min_value=low_f,
+                          step=step, help=help_text, key=widget_key)
+    return box.number_input(label, min_value=None if low is None else float(low),
                             max_value=None if high is None else float(high), value=start,
                             step=step, help=help_text, key=widget_key)
 

@@ -21,6 +21,7 @@ from sim.cli.dashboard import add_dashboard_parser, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.lessons import blend_strategies
 from sim.metrics import crossover_week, interval, time_bands
+from sim.scenario import field_info, shortlist_keys
 from sim.sweep import load_sweep, plan_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +115,11 @@ def test_compare_page_single_scenario_and_levers_match_run_and_summarize() -> No
                           "run.seed": 4})
     at.multiselect(key="levers").set_value(["promotions.referral_reward", "network.kind"])
     at.run()
+    assert at.selectbox(key="lever:network.kind").options == list(
+        field_info("network.kind").ui_choices)
+    population = at.number_input(key="population.size")
+    assert (population.min, population.max, population.step) == (500, 20_000, 1)
+    assert at.number_input(key="lever:promotions.referral_reward").step == 0.5
     at.number_input(key="lever:promotions.referral_reward").set_value(4.0)
     at.selectbox(key="lever:network.kind").set_value("watts_strogatz")
     at.button(key="run").click().run()
@@ -182,16 +188,25 @@ def test_parse_upload_resolves_shipped_bases() -> None:
 
 
 def test_widget_bounds_and_texts_come_from_the_schema() -> None:
-    assert common.field_bounds("ads.reach") == (0, 1)
-    assert common.field_bounds("ads.frequency") == (0, 50)
-    assert common.field_bounds("population.size") == (500, 20_000)
-    assert common.field_bounds("run.replications") == (2, 30)
-    assert common.field_bounds("budget.total") == (0, None)
-    assert common.field_kind("community.enabled") is bool
-    assert common.field_choices("network.kind", common.NETWORK_CHOICES) == \
-        list(common.NETWORK_CHOICES)
-    info = sim.Scenario.model_fields["ads"].annotation.model_fields["reach"]
-    assert common.field_help("ads.reach").startswith(info.description)
+    def ui_bounds(key: str) -> tuple[float | None, float | None]:
+        ui_range = field_info(key).ui_range
+        assert ui_range is not None
+        return ui_range.low, ui_range.high
+
+    assert ui_bounds("ads.reach") == (0, 1)
+    assert ui_bounds("ads.frequency") == (0, 50)
+    assert ui_bounds("population.size") == (500, 20_000)
+    assert ui_bounds("run.steps") == (13, 156)
+    assert ui_bounds("run.replications") == (2, 30)
+    assert ui_bounds("budget.total") == (0, None)
+    assert field_info("community.enabled").kind == "bool"
+    assert field_info("network.kind").ui_choices == (
+        "barabasi_albert", "watts_strogatz", "erdos_renyi", "stochastic_block")
+    assert shortlist_keys() == [
+        "network.kind", "budget.total", "ads.reach", "ads.frequency", "promotions.discount",
+        "promotions.referral_reward", "community.enabled", "influencers.count"]
+    assert common.field_help("ads.reach").startswith(field_info("ads.reach").description)
+    assert "in weeks, default 52" in common.field_help("run.steps")
     assert common.field_label("promotions.referral_reward") == "Promotions referral reward"
 
 
