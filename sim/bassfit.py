@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -213,6 +214,31 @@ def _check_times(times: Any, n: int) -> tuple[np.ndarray, float]:
     return t, period
 
 
+def _best_fit(model: Any, t: np.ndarray, z: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Least squares of ``model`` from every start of a small grid (p in 0.001, 0.01,
+    0.05; q in 0.1, 0.4, 1; m in 1.2, 2, 5 times the observed total): the (sse,
+    estimates, covariance) of the start that ends with the smallest squared error, so
+    that a poor start cannot end in a local minimum unnoticed."""
+    lower = [_TINY, _TINY, 1.0]
+    upper = [np.inf, np.inf, np.inf]
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore",
+                                                divide="ignore"):
+        warnings.simplefilter("ignore", OptimizeWarning)
+        for p0, q0, mu0 in itertools.product(_START_P, _START_Q, _START_M):
+            try:
+                popt, pcov = curve_fit(model, t, z, p0=[p0, q0, mu0], bounds=(lower, upper),
+                                       x_scale="jac", max_nfev=2000)
+            except (RuntimeError, ValueError, FloatingPointError):
+                continue
+            sse = float(np.sum((model(t, *popt) - z) ** 2))
+            if np.isfinite(sse) and (best is None or sse < best[0]):
+                best = (sse, popt, pcov)
+    if best is None:
+        raise WomError("Bass fit: the least-squares fit did not converge from any start")
+    return best
+
+
 def fit_bass(
     series: Sequence[float] | np.ndarray | pd.Series,
     *,
@@ -224,12 +250,9 @@ def fit_bass(
     Minimises ``sum_k (s_k - m [F(t_k) - F(t_k - h)])^2`` over p, q and m, the
     estimator of Srinivasan and Mason (1986) [2]_ for the Bass (1969) [1]_ model, with
     ``scipy.optimize.curve_fit`` (trust region reflective, bounds p, q > 0 and m at
-    least the adoptions observed). The optimisation starts from a small grid of
-    starting values (p in 0.001, 0.01, 0.05; q in 0.1, 0.4, 1; m in 1.2, 2, 5 times the
-    observed total) and keeps the fit with the smallest squared error, so that a poor
-    start cannot end in a local minimum unnoticed. Standard errors are the square roots
-    of the diagonal of the estimated covariance matrix (residual variance times the
-    inverse of J'J).
+    least the adoptions observed) from a grid of starts, keeping the smallest squared
+    error (see :func:`_best_fit`). Standard errors are the square roots of the diagonal
+    of the estimated covariance matrix (residual variance times the inverse of J'J).
 
     Parameters
     ----------
@@ -252,15 +275,13 @@ def fit_bass(
     Raises
     ------
     WomError
-        Too few points, values that are not finite or are negative, a series without
-        adoptions, malformed times, or when no start converges.
+        Too few, negative or non-finite values, no adoptions, bad times, no convergence.
 
     Notes
     -----
-    The estimates of p and q are in the time unit of ``times``. p is identified mainly
-    by the first periods and depends on where the launch lies: the MODEL.md series
-    840, 1470, ..., 5890 gives p = 0.0088, q = 0.642, m = 67,660 in the increment form
-    and p = 0.0066, q = 0.638, m = 67,981 in the density form.
+    p and q are in the time unit of ``times``; p rests on the first periods and on where
+    the launch lies: the MODEL.md series gives p = 0.0088, q = 0.642, m = 67,660
+    (increment form) and p = 0.0066, q = 0.638, m = 67,981 (density form).
 
     Examples
     --------
@@ -286,30 +307,9 @@ def fit_bass(
     def model(tt: np.ndarray, p: float, q: float, mu: float) -> np.ndarray:
         return bass_increments(tt, p, q, mu, period=period, form=form)
 
-    lower = [_TINY, _TINY, 1.0]
-    upper = [np.inf, np.inf, np.inf]
-    best: tuple[float, np.ndarray, np.ndarray] | None = None
-    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore",
-                                                divide="ignore"):
-        warnings.simplefilter("ignore", OptimizeWarning)
-        for p0 in _START_P:
-            for q0 in _START_Q:
-                for mu0 in _START_M:
-                    try:
-                        popt, pcov = curve_fit(model, t, z, p0=[p0, q0, mu0],
-                                               bounds=(lower, upper), x_scale="jac",
-                                               max_nfev=2000)
-                    except (RuntimeError, ValueError, FloatingPointError):
-                        continue
-                    sse = float(np.sum((model(t, *popt) - z) ** 2))
-                    if np.isfinite(sse) and (best is None or sse < best[0]):
-                        best = (sse, popt, pcov)
-    if best is None:
-        raise WomError("Bass fit: the least-squares fit did not converge from any start")
-    sse, (p, q, mu), pcov = best
+    sse, (p, q, mu), pcov = _best_fit(model, t, z)
     with np.errstate(invalid="ignore"):
-        se = np.sqrt(np.diag(pcov))
-    se = np.where(np.isfinite(se), se, np.nan)
+        se = np.nan_to_num(np.sqrt(np.diag(pcov)), nan=np.nan, posinf=np.nan, neginf=np.nan)
     residual_ss = sse * scale**2
     total_ss = float(np.sum((y - y.mean()) ** 2))
     return BassFit(
@@ -400,6 +400,33 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The non-blank, non-comment rows of a CSV file as (line number, fields)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise WomError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise WomError(f"{path}: is a directory, expected a CSV file") from None
+    except UnicodeDecodeError:
+        raise WomError(f"{path}: not a text (UTF-8) file") from None
+    except OSError as exc:
+        raise WomError(f"{path}: cannot read: {exc.strerror}") from None
+    lines = [(k, line) for k, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise WomError(f"{path}: no data (empty file)")
+    delimiter = _delimiter(lines[0][1])
+    rows = []
+    for lineno, line in lines:
+        try:
+            fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            raise WomError(f"{path}: line {lineno}: malformed CSV: {exc}") from None
+        rows.append((lineno, [f.strip() for f in fields]))
+    return rows
+
+
 def read_series(path: str | Path, column: str | None = None) -> tuple[np.ndarray, str]:
     """Read an adoption series from a CSV file.
 
@@ -430,28 +457,7 @@ def read_series(path: str | Path, column: str | None = None) -> tuple[np.ndarray
         and the line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise WomError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WomError(f"{path}: is a directory, expected a CSV file") from None
-    except UnicodeDecodeError:
-        raise WomError(f"{path}: not a text (UTF-8) file") from None
-    except OSError as exc:
-        raise WomError(f"{path}: cannot read: {exc.strerror}") from None
-    lines = [(k, line) for k, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
-        raise WomError(f"{path}: no data (empty file)")
-    delimiter = _delimiter(lines[0][1])
-    rows = []
-    for lineno, line in lines:
-        try:
-            fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, strict=True))
-        except csv.Error as exc:
-            raise WomError(f"{path}: line {lineno}: malformed CSV: {exc}") from None
-        rows.append((lineno, [f.strip() for f in fields]))
+    rows = _csv_rows(path)
     first = rows[0][1]
     if all(_is_number(f) for f in first):
         names = [str(k) for k in range(1, len(first) + 1)]

@@ -276,14 +276,16 @@ def _cover(node: int, ptr: np.ndarray, src: np.ndarray, dst: np.ndarray, covered
 
 
 @njit(cache=True)
-def _search(indptr: np.ndarray, dst: np.ndarray, visited: np.ndarray, queue: np.ndarray,
+def _search(graph: tuple[np.ndarray, np.ndarray], visited: np.ndarray, queue: np.ndarray,
             head: int, tail: int, stop: np.ndarray, comp: np.ndarray, big: int,
             held: np.ndarray, n_held: int) -> tuple[int, int, bool]:
-    """Breadth-first search continuing the queue ``queue[head:tail]``.
+    """Breadth-first search continuing the queue ``queue[head:tail]`` over
+    ``graph = (indptr, dst)``.
 
     Nodes with ``stop`` set are not expanded: those of component ``big`` only raise the
     returned flag, the others are appended to ``held``. Returns the new tail, the number
     held and the flag."""
+    indptr, dst = graph
     hit = False
     while head < tail:
         u = queue[head]
@@ -330,7 +332,7 @@ def _add_singleton_reach(indptr: np.ndarray, dst: np.ndarray, comp: np.ndarray, 
             start += 1
         visited[start] = True
         queue[0] = start
-        reach_big, _, _ = _search(indptr, dst, visited, queue, 0, 1, no_stop, comp, -1,
+        reach_big, _, _ = _search((indptr, dst), visited, queue, 0, 1, no_stop, comp, -1,
                                   held, 0)
         for i in range(reach_big):
             in_reach[queue[i]] = True
@@ -343,7 +345,7 @@ def _add_singleton_reach(indptr: np.ndarray, dst: np.ndarray, comp: np.ndarray, 
             if reach_big > 0 and label == big:
                 memo[label] = reach_big
             else:
-                memo[label] = _reach_one(indptr, dst, comp, big, reach_big, c, visited,
+                memo[label] = _reach_one((indptr, dst), comp, big, reach_big, c, visited,
                                          in_reach, no_stop, queue, held)
         totals[i] += memo[label]
     if reach_big > 0:
@@ -351,14 +353,14 @@ def _add_singleton_reach(indptr: np.ndarray, dst: np.ndarray, comp: np.ndarray, 
 
 
 @njit(cache=True)
-def _reach_one(indptr: np.ndarray, dst: np.ndarray, comp: np.ndarray, big: int,
+def _reach_one(graph: tuple[np.ndarray, np.ndarray], comp: np.ndarray, big: int,
                reach_big: int, c: int, visited: np.ndarray, in_reach: np.ndarray,
                no_stop: np.ndarray, queue: np.ndarray, held: np.ndarray) -> int:
-    """Nodes reachable from ``c`` (not in component ``big``), given R = ``in_reach``."""
+    """Nodes reachable from ``c`` (not in component ``big``) over ``graph = (indptr,
+    dst)``, given R = ``in_reach``."""
     visited[c] = True
     queue[0] = c
-    tail, n_held, hit = _search(indptr, dst, visited, queue, 0, 1, in_reach, comp, big,
-                                held, 0)
+    tail, n_held, hit = _search(graph, visited, queue, 0, 1, in_reach, comp, big, held, 0)
     outside = 0
     for j in range(tail):
         u = queue[j]
@@ -372,7 +374,7 @@ def _reach_one(indptr: np.ndarray, dst: np.ndarray, comp: np.ndarray, big: int,
     # the R-nodes touched (all held) are searched on; their reach stays inside R
     for j in range(n_held):
         queue[j] = held[j]
-    end, _, _ = _search(indptr, dst, visited, queue, 0, n_held, no_stop, comp, -1, held, 0)
+    end, _, _ = _search(graph, visited, queue, 0, n_held, no_stop, comp, -1, held, 0)
     for j in range(end):
         visited[queue[j]] = False
     return outside + end

@@ -552,9 +552,8 @@ def run_sweep(
     progress
         Show a progress bar over points, with an ETA.
     _fault
-        Testing hook: ``{"point": k, "stage": "start" or "writing", "action": "raise"
-        or "exit", "marker": path}`` makes point k fail once (the marker file records
-        that it did).
+        Testing hook: ``{"point": k, "stage": "start"|"writing", "action": "raise"|"exit",
+        "marker": path}`` makes point k fail once (the marker records that it did).
 
     Returns
     -------
@@ -563,9 +562,8 @@ def run_sweep(
     Raises
     ------
     WomError
-        Before running, for a bad directory, executor or a different sweep in ``out``.
-    SweepError
-        When a run fails (after Dask's retries); finished parts are kept.
+        Before running: a bad directory or executor, or another sweep in ``out``. A
+        :class:`SweepError` when a run fails (after Dask's retries); parts are kept.
     """
     _check_options(workers, dask, scheduler, threads)
     out = Path(out).resolve()
