@@ -39,9 +39,10 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
 
     Fixed costs are bought in order (community upkeep for last week's members,
     influencer fees, the ad package), each only if the money left covers it; variable
-    promotions (discount subsidies, rewards, VIP perks) run while money is left after
-    them, and are paid afterwards, so the last week may overspend by its variable costs.
-    An activity also stops after its ``weeks`` (0: no limit).
+    promotions (discount subsidies, rewards, VIP perks, the loyalty programme) run while
+    money is left after them, and are paid afterwards, so the last week may overspend by
+    its variable costs. An activity also stops after its ``weeks`` (0: no limit;
+    ``promotions.weeks`` for the loyalty programme too).
     """
     def within(weeks: int) -> bool:
         return weeks == 0 or week <= weeks
@@ -64,7 +65,8 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
     ads = buy(a.reach > 0 and a.frequency > 0 and within(a.weeks),
               np.full_like(left, ad_cost))
     promos = (p.discount > 0 or p.referral_reward > 0 or p.exclusive_discount > 0
-              or p.checkin_reward > 0 or p.vip_purchases > 0 or p.group_size > 0)
+              or p.checkin_reward > 0 or p.vip_purchases > 0 or p.group_size > 0
+              or sc.loyalty.points_per_purchase > 0)
     promotions = np.asarray(promos and within(p.weeks)) & (left > 0)
     return WeekPlan(community, influencers, ads, promotions, fixed)
 
@@ -168,7 +170,8 @@ class Brand(mesa.Agent):
         variable = (totals[:, t["discount_cents"]]
                     + totals[:, t["referrals"]] * cents(p.referral_reward)
                     + totals[:, t["checkins"]] * cents(p.checkin_reward)
-                    + totals[:, t["vips"]] * cents(p.vip_perk))
+                    + totals[:, t["vips"]] * cents(p.vip_perk)
+                    + totals[:, t["redemptions"]] * cents(self.model.config.loyalty.reward))
         cost = self.plan.fixed_cents + np.where(self.plan.promotions, variable, 0)
         self.remaining -= cost
         self.spent += cost
