@@ -131,6 +131,10 @@ class Brand(mesa.Agent):
         Number of replications whose books it keeps.
     population
         Number of consumers (the ad package is priced on it).
+
+    Its books, per replication (cents and counts): ``remaining`` and ``spent`` money,
+    the review pool (``review_count``, ``rating_sum``), last week's community
+    (``members``, ``satisfied_members``) and the loyalty rewards paid (``redemptions``).
     """
 
     def __init__(self, model: mesa.Model, replications: int, population: int) -> None:
@@ -143,6 +147,7 @@ class Brand(mesa.Agent):
         self.rating_sum = np.zeros(replications, dtype=np.int64)
         self.members = np.zeros(replications, dtype=np.int64)
         self.satisfied_members = np.zeros(replications, dtype=np.int64)
+        self.redemptions = np.zeros(replications, dtype=np.int64)
         self.plan: WeekPlan | None = None
 
     def plan_week(self, week: int) -> WeekPlan:
@@ -177,6 +182,7 @@ class Brand(mesa.Agent):
         self.spent += cost
         self.review_count += totals[:, t["reviews"]]
         self.rating_sum += totals[:, t["rating_points"]]
+        self.redemptions += totals[:, t["redemptions"]]
         self.members = totals[:, t["community_members"]].copy()
         self.satisfied_members = totals[:, t["satisfied_members"]].copy()
         return cost
