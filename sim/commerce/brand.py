@@ -39,9 +39,10 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
 
     Fixed costs are bought in order (community upkeep for last week's members,
     influencer fees, the ad package), each only if the money left covers it; variable
-    promotions (discount subsidies, rewards, VIP perks) run while money is left after
-    them, and are paid afterwards, so the last week may overspend by its variable costs.
-    An activity also stops after its ``weeks`` (0: no limit).
+    promotions (discount subsidies, rewards, VIP perks, the loyalty programme) run while
+    money is left after them, and are paid afterwards, so the last week may overspend by
+    its variable costs. An activity also stops after its ``weeks`` (0: no limit;
+    ``promotions.weeks`` for the loyalty programme too).
     """
     def within(weeks: int) -> bool:
         return weeks == 0 or week <= weeks
@@ -64,7 +65,8 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
     ads = buy(a.reach > 0 and a.frequency > 0 and within(a.weeks),
               np.full_like(left, ad_cost))
     promos = (p.discount > 0 or p.referral_reward > 0 or p.exclusive_discount > 0
-              or p.checkin_reward > 0 or p.vip_purchases > 0 or p.group_size > 0)
+              or p.checkin_reward > 0 or p.vip_purchases > 0 or p.group_size > 0
+              or sc.loyalty.points_per_purchase > 0)
     promotions = np.asarray(promos and within(p.weeks)) & (left > 0)
     return WeekPlan(community, influencers, ads, promotions, fixed)
 
@@ -129,6 +131,10 @@ class Brand(mesa.Agent):
         Number of replications whose books it keeps.
     population
         Number of consumers (the ad package is priced on it).
+
+    Its books, per replication (cents and counts): ``remaining`` and ``spent`` money,
+    the review pool (``review_count``, ``rating_sum``), last week's community
+    (``members``, ``satisfied_members``) and the loyalty rewards paid (``redemptions``).
     """
 
     def __init__(self, model: mesa.Model, replications: int, population: int) -> None:
@@ -141,6 +147,7 @@ class Brand(mesa.Agent):
         self.rating_sum = np.zeros(replications, dtype=np.int64)
         self.members = np.zeros(replications, dtype=np.int64)
         self.satisfied_members = np.zeros(replications, dtype=np.int64)
+        self.redemptions = np.zeros(replications, dtype=np.int64)
         self.plan: WeekPlan | None = None
 
     def plan_week(self, week: int) -> WeekPlan:
@@ -168,12 +175,14 @@ class Brand(mesa.Agent):
         variable = (totals[:, t["discount_cents"]]
                     + totals[:, t["referrals"]] * cents(p.referral_reward)
                     + totals[:, t["checkins"]] * cents(p.checkin_reward)
-                    + totals[:, t["vips"]] * cents(p.vip_perk))
+                    + totals[:, t["vips"]] * cents(p.vip_perk)
+                    + totals[:, t["redemptions"]] * cents(self.model.config.loyalty.reward))
         cost = self.plan.fixed_cents + np.where(self.plan.promotions, variable, 0)
         self.remaining -= cost
         self.spent += cost
         self.review_count += totals[:, t["reviews"]]
         self.rating_sum += totals[:, t["rating_points"]]
+        self.redemptions += totals[:, t["redemptions"]]
         self.members = totals[:, t["community_members"]].copy()
         self.satisfied_members = totals[:, t["satisfied_members"]].copy()
         return cost

@@ -42,7 +42,7 @@ ACT_PURPOSES = tuple(int(p) for p in (
 A_AD, A_NEGATIVE, A_MOVE, A_BUY, A_CHURN, A_SATISFACTION, A_REVIEW, A_JOIN, A_FORGET = range(9)
 EV_NEW, EV_REPEAT, EV_CHURNED = int(Event.NEW), int(Event.REPEAT), int(Event.CHURNED)
 EV_REVIEWED, EV_JOINED, EV_WON_BACK = int(Event.REVIEWED), int(Event.JOINED), int(Event.WON_BACK)
-EV_REFERRAL, EV_CHECKIN = int(Event.REFERRAL), int(Event.CHECKIN)
+EV_REFERRAL, EV_CHECKIN, EV_REDEEMED = int(Event.REFERRAL), int(Event.CHECKIN), int(Event.REDEEMED)
 CH_PEER = int(rules.PEER)
 N_TOTALS, N_FLOATS = len(TOTALS), len(FLOAT_TOTALS)
 
@@ -109,15 +109,16 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
     purchases, spend, clv, channel = state.purchases, state.spend, state.clv, state.channel
     touch, member, first_step, last_step = (state.touch, state.member, state.first_step,
                                             state.last_step)
-    first_cut, event, paid_discount, rating = (state.first_cut, state.event,
-                                               state.paid_discount, state.rating)
+    first_cut, event, paid_discount, rating, points = (
+        state.first_cut, state.event, state.paid_discount, state.rating, state.points)
     voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
+    vip = (prm.promotions_vip_purchases, prm.promotions_vip_effect)
+    card = (prm.loyalty_points_per_purchase, prm.loyalty_threshold, prm.loyalty_effect)
     for idx in prange(reps * n):
         r = idx // n
         i = idx - r * n
         s = stage[r, i]
-        f = traits.fit[r, i]
-        want = traits.interest[r, i]
+        f, want = traits.fit[r, i], traits.interest[r, i]
         bt = brand_trust[r, i]
         is_member = member[r, i] == 1
         in_community = is_member and plan.community[r]
@@ -151,10 +152,8 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                 if 0 < prm.promotions_group_size <= heard[4] else 0.0)
         price_mult = rules.price_multiplier(prm.promotions_price_elasticity, cut,
                                             traits.price_sensitivity[r, i])
-        ev = event[r, i]
-        new_stage = s
-        bought = False
-        first = False
+        ev, new_stage = event[r, i], s
+        bought = first = False
         if s == UNAWARE:
             if draw(pre[r, A_MOVE], i) < rules.awareness_chance(ad, peer, infl,
                                                              prm.consumers_discovery):
@@ -196,9 +195,8 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                 mult = price_mult * rules.reference_price(
                     prm.promotions_price_elasticity, traits.price_sensitivity[r, i],
                     first_cut[r, i], cut)
-                vip = prm.promotions_vip_purchases
-                if vip > 0 and plan.promotions[r] and purchases[r, i] >= vip:
-                    mult = mult * (1.0 + prm.promotions_vip_effect)
+                mult = rules.rewards_pull(mult, plan.promotions[r], purchases[r, i],
+                                          points[r, i], vip, card)
                 if draw(pre[r, A_BUY], i) < min(1.0, prm.consumers_repeat_rate * sat * bt * mult):
                     bought = True
         elif draw(pre[r, A_MOVE], i) < rules.winback_chance(ad, peer * f, infl):
@@ -218,6 +216,9 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
             paid_discount[r, i] = d
             spend[r, i] += basket
             last_step[r, i] = step
+            points[r, i], redeemed = rules.earn_points(points[r, i], plan.promotions[r], card)
+            if redeemed:
+                ev |= EV_REDEEMED
             if first:
                 first_step[r, i] = step
                 first_cut[r, i] = cut

@@ -20,7 +20,7 @@ from .traits import mean_interest
 
 # The scenario sections of the commerce model; their int, float and bool keys are
 # the kernels' parameters.
-SECTIONS = ("product", "consumers", "wom", "budget", "ads", "fatigue", "promotions",
+SECTIONS = ("product", "consumers", "wom", "budget", "ads", "fatigue", "promotions", "loyalty",
             "community", "influencers", "reviews")
 _KINDS = (bool, int, float)
 

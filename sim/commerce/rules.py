@@ -12,6 +12,9 @@ References
 ----------
 Goldenberg, J., Libai, B. and Muller, E. (2001). Talk of the network: a complex systems
 look at the underlying process of word-of-mouth. Marketing Letters 12(3), 211-223.
+Kivetz, R., Urminsky, O. and Zheng, Y. (2006). The goal-gradient hypothesis resurrected:
+purchase acceleration, illusionary goal progress, and customer retention. Journal of
+Marketing Research 43(1), 39-58.
 Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review
 81(12), 46-54.
 """
@@ -230,6 +233,48 @@ def reference_price(elasticity: float, sensitivity: float, first_cut: float,
     return max(0.0, 1.0 - elasticity * sensitivity * max(0.0, first_cut - cut))
 
 
+@register_jitable(inline="always")
+def goal_gradient(effect: float, points: int, threshold: int) -> float:
+    """Repeat-purchase multiplier of a loyalty-card holder with ``points`` of the
+    ``threshold`` a reward needs: ``1 + effect * points / threshold``, rising as the
+    reward comes closer (goal gradient, Kivetz, Urminsky and Zheng 2006)."""
+    return 1.0 + effect * points / threshold
+
+
+@register_jitable
+def rewards_pull(mult: float, promotions: bool, purchases: int, points: int,
+                 vip: tuple[int, float], card: tuple[int, int, float]) -> float:
+    """Repeat-purchase multiplier ``mult`` times the pull of the rewards a customer works
+    for while promotions run.
+
+    ``vip`` is (``promotions.vip_purchases``, ``promotions.vip_effect``): a VIP (0: no VIP
+    programme) buys again ``1 + vip_effect`` times as often. ``card`` is
+    (``loyalty.points_per_purchase``, ``loyalty.threshold``, ``loyalty.effect``): with a
+    loyalty programme, times :func:`goal_gradient` of the points held.
+    """
+    if promotions and 0 < vip[0] <= purchases:
+        mult = mult * (1.0 + vip[1])
+    if promotions and card[0] > 0:
+        mult = mult * goal_gradient(card[2], points, card[1])
+    return mult
+
+
+@register_jitable(inline="always")
+def earn_points(points: int, promotions: bool, card: tuple[int, int, float]) -> tuple[int, bool]:
+    """Points after a purchase and whether they bought a reward.
+
+    While promotions run, a purchase earns ``card[0]`` points (``loyalty.points_per_purchase``,
+    at most the threshold ``card[1]``); reaching the threshold redeems it for one reward.
+    Returns (points, redeemed), the points left always below the threshold.
+    """
+    if not promotions or card[0] == 0:
+        return points, False
+    points += card[0]
+    if points >= card[1]:
+        return points - card[1], True
+    return points, False
+
+
 @register_jitable
 def experience(quality: float, fit_penalty: float, noise: float, fit: float,
                u: float) -> float:
@@ -276,6 +321,7 @@ _T, _F = TOTAL_INDEX, FLOAT_INDEX
 T_ADOPTED, T_NEW, T_REPEAT = _T["adopted"], _T["new_customers"], _T["repeat_purchases"]
 T_CHURNED, T_WON_BACK, T_SHARES = _T["churned"], _T["won_back"], _T["shares"]
 T_NEG_SHARES, T_CHECKINS, T_REFERRALS = _T["negative_shares"], _T["checkins"], _T["referrals"]
+T_REDEMPTIONS = _T["redemptions"]
 T_REVIEWS, T_RATING, T_JOINED = _T["reviews"], _T["rating_points"], _T["joined"]
 T_MEMBERS, T_SAT_MEMBERS = _T["community_members"], _T["satisfied_members"]
 T_ADVOCATES, T_VIPS, T_PROMOTERS = _T["advocates"], _T["vips"], _T["promoters"]
@@ -289,7 +335,7 @@ F_CLV, F_TRUST, F_FATIGUE = _F["clv_sum"], _F["brand_trust_sum"], _F["fatigue_su
 F_CHANNEL0 = _F["clv_sum_seed"] - int(Channel.SEED)
 EV_NEW, EV_REPEAT, EV_CHURNED = int(Event.NEW), int(Event.REPEAT), int(Event.CHURNED)
 EV_REVIEWED, EV_JOINED, EV_WON_BACK = int(Event.REVIEWED), int(Event.JOINED), int(Event.WON_BACK)
-EV_REFERRAL, EV_CHECKIN = int(Event.REFERRAL), int(Event.CHECKIN)
+EV_REFERRAL, EV_CHECKIN, EV_REDEEMED = int(Event.REFERRAL), int(Event.CHECKIN), int(Event.REDEEMED)
 EV_BOUGHT = EV_NEW | EV_REPEAT
 
 
@@ -314,7 +360,7 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
         for bit, k in ((EV_CHECKIN, T_CHECKINS), (EV_NEW, T_NEW), (EV_REPEAT, T_REPEAT),
                        (EV_CHURNED, T_CHURNED), (EV_WON_BACK, T_WON_BACK),
                        (EV_REFERRAL, T_REFERRALS), (EV_REVIEWED, T_REVIEWS),
-                       (EV_JOINED, T_JOINED)):
+                       (EV_JOINED, T_JOINED), (EV_REDEEMED, T_REDEMPTIONS)):
             if ev & bit:
                 t[k] += 1
         if ev & EV_BOUGHT:

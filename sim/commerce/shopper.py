@@ -78,6 +78,7 @@ class Shopper(mesa.Agent):
         self.last_step = state["last_step"]
         self.first_cut = state["first_cut"]
         self.influencer = bool(state["influencer"])
+        self.points = state["points"]
         self.said = Talk.SILENT
         self.bought_last_week = False
         self.event = Event.NONE
@@ -87,6 +88,13 @@ class Shopper(mesa.Agent):
     def draw(self, purpose: Purpose) -> float:
         """This shopper's uniform draw of this week for ``purpose``."""
         return uniform(self.model.stream, self.model.time_step, self.index, purpose)
+
+    @property
+    def card(self) -> tuple[int, int, float]:
+        """The loyalty programme as :func:`rules.earn_points` reads it: points per
+        purchase, threshold, goal-gradient effect."""
+        loyalty = self.model.config.loyalty
+        return loyalty.points_per_purchase, loyalty.threshold, loyalty.effect
 
     @property
     def active(self) -> bool:
@@ -213,9 +221,8 @@ class Shopper(mesa.Agent):
                 mult = price_mult * rules.reference_price(promo.price_elasticity,
                                                           self.price_sensitivity,
                                                           self.first_cut, cut)
-                vip = promo.vip_purchases
-                if vip > 0 and m.promotions and self.purchases >= vip:
-                    mult = mult * (1.0 + promo.vip_effect)
+                mult = rules.rewards_pull(mult, m.promotions, self.purchases, self.points,
+                                          (promo.vip_purchases, promo.vip_effect), self.card)
                 bought = self.draw(Purpose.BUY) < min(
                     1.0, c.repeat_rate * self.satisfaction * bt * mult)
         elif self.draw(Purpose.MOVE) < rules.winback_chance(ad, peer * f, infl):
@@ -245,6 +252,9 @@ class Shopper(mesa.Agent):
         self.paid_discount = rules.discount_cents(self.basket, cut)
         self.spend += self.basket
         self.last_step = m.time_step
+        self.points, redeemed = rules.earn_points(self.points, m.promotions, self.card)
+        if redeemed:
+            self.event |= Event.REDEEMED
         if first:
             self.first_step = m.time_step
             self.first_cut = cut

@@ -64,6 +64,7 @@ class Event(IntFlag):
     WON_BACK = 32
     REFERRAL = 64
     CHECKIN = 128
+    REDEEMED = 256
 
 
 CHANNEL_NAMES = [c.name.lower() for c in Channel if c != Channel.NONE]
@@ -79,7 +80,8 @@ class State(NamedTuple):
     ``first_step`` is the week of the first purchase (-1: never; 0 for seeds),
     ``touch`` the channel that made the consumer aware, ``signal`` this week's packed
     talk byte, ``event`` this week's :class:`Event` flags, ``paid_discount`` (cents)
-    and ``rating`` those of this week's purchase and review.
+    and ``rating`` those of this week's purchase and review, ``points`` the loyalty
+    points not yet redeemed.
     """
 
     stage: np.ndarray
@@ -100,6 +102,7 @@ class State(NamedTuple):
     event: np.ndarray
     paid_discount: np.ndarray
     rating: np.ndarray
+    points: np.ndarray
 
 
 def empty_state(shape: tuple[int, int], brand_trust: np.ndarray) -> State:
@@ -123,6 +126,7 @@ def empty_state(shape: tuple[int, int], brand_trust: np.ndarray) -> State:
         event=np.zeros(shape, dtype=np.int16),
         paid_discount=np.zeros(shape, dtype=np.int64),
         rating=np.zeros(shape, dtype=np.int8),
+        points=np.zeros(shape, dtype=np.int32),
     )
 
 
@@ -131,8 +135,8 @@ def empty_state(shape: tuple[int, int], brand_trust: np.ndarray) -> State:
 TOTALS = (
     "unaware", "aware", "considering", "customer", "loyal", "lapsed",
     "adopted", "new_customers", "repeat_purchases", "churned", "won_back",
-    "shares", "negative_shares", "checkins", "referrals", "reviews", "rating_points",
-    "joined", "community_members", "satisfied_members", "advocates", "vips",
+    "shares", "negative_shares", "checkins", "referrals", "redemptions", "reviews",
+    "rating_points", "joined", "community_members", "satisfied_members", "advocates", "vips",
     "promoters", "detractors", "revenue_cents", "cogs_cents", "discount_cents",
     "member_customers", "member_spend_cents", "nonmember_customers", "nonmember_spend_cents",
     *(f"customers_{name}" for name in CHANNEL_NAMES),

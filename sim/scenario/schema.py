@@ -451,6 +451,35 @@ class PromotionsConfig(Section):
     group_discount: float = lever(0.2, ge=0, le=1, description="Price cut of a group buy.")
 
 
+class LoyaltyConfig(Section):
+    """A loyalty-points programme (commerce model), one of the promotions.
+
+    The points, threshold and reward are levers; how customers respond to a reward
+    coming closer (``effect``, the goal gradient of Kivetz, Urminsky and Zheng 2006) is
+    market.
+    """
+
+    points_per_purchase: int = lever(
+        0, ge=0, unit="points",
+        description="Points earned per purchase while promotions run (0: no programme).")
+    threshold: int = lever(
+        10, ge=1, unit="points",
+        description="Points that buy a reward; they are redeemed as soon as reached.")
+    reward: float = lever(
+        5.0, ge=0, unit="currency", description="Value of a reward, paid by the brand.")
+    effect: float = market(
+        0.3, ge=0, le=5,
+        description="Goal gradient: repeat chance times 1 + effect * points / threshold "
+        "(Kivetz et al. 2006).")
+
+    @model_validator(mode="after")
+    def _one_reward_per_purchase(self) -> LoyaltyConfig:
+        if self.points_per_purchase > self.threshold:
+            raise ValueError(f"loyalty.points_per_purchase ({self.points_per_purchase}) must "
+                             f"not exceed loyalty.threshold ({self.threshold})")
+        return self
+
+
 class CommunityConfig(Section):
     """A brand community (commerce model).
 
@@ -539,6 +568,7 @@ class Scenario(Section):
     ads: AdsConfig = Field(default_factory=AdsConfig)
     fatigue: FatigueConfig = Field(default_factory=FatigueConfig)
     promotions: PromotionsConfig = Field(default_factory=PromotionsConfig)
+    loyalty: LoyaltyConfig = Field(default_factory=LoyaltyConfig)
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     influencers: InfluencersConfig = Field(default_factory=InfluencersConfig)
     reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
