@@ -19,7 +19,7 @@ from dashboard import charts, common
 from sim import jit
 from sim.errors import WomError
 from sim.metrics import time_bands, unique_labels
-from sim.scenario import Scenario, shortlist_keys
+from sim.scenario import Scenario, shortlist_keys, value_of
 
 RUN_SETTINGS = ("population.size", "run.steps", "run.replications", "run.seed")
 DEFAULT_REPLICATIONS = 5
@@ -77,7 +77,7 @@ def lever_settings(first: Scenario | None) -> dict[str, Any]:
     reference = first or common.load_shipped("push")
     out: dict[str, Any] = {}
     for key in chosen:
-        value = common.scenario_value(reference, key)
+        value = value_of(reference, key)
         out[key] = common.schema_input(key, value, widget_key=f"lever:{key}", container=box)
     if out.get("network.kind") == "erdos_renyi":
         out["network.mean_degree"] = common.schema_input(

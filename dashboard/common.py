@@ -146,12 +146,6 @@ def schema_input(key: str, value: Any, *, widget_key: str, container: Any = None
                             step=step, help=help_text, key=widget_key)
 
 
-def scenario_value(scenario: Scenario, key: str) -> Any:
-    """The value of a dotted key in a scenario."""
-    section, _, name = key.partition(".")
-    return getattr(getattr(scenario, section), name)
-
-
 # ---------------------------------------------------------------------------------------
 # Scenarios: shipped files, uploads, overrides, text round trips
 # ---------------------------------------------------------------------------------------

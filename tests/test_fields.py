@@ -160,3 +160,17 @@ def test_readme_key_table_is_generated():
     block = text[text.index(start) + len(start):text.index(end)]
     assert block == keys_markdown(), "README key table is stale: paste `wom keys --markdown`"
     assert keys_markdown().count("\n") == len(fields()) + 2
+
+
+def test_promotions_and_unit_prices_are_declared_in_the_schema():
+    from sim.commerce.state import TOTALS
+    from sim.scenario import promotion_keys, unit_prices
+
+    assert "loyalty.points_per_purchase" in promotion_keys()
+    assert "promotions.discount" in promotion_keys()
+    assert "promotions.vip_perk" not in promotion_keys()  # a price, not a switch
+    prices = dict(unit_prices())
+    assert prices["loyalty.reward"] == "redemptions"
+    assert prices["promotions.referral_reward"] == "referrals"
+    assert set(prices.values()) <= set(TOTALS)  # every price is paid per a real total
+    assert all(field_info(key).role == "lever" for key in [*promotion_keys(), *prices])

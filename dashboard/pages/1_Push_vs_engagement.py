@@ -16,7 +16,7 @@ from dashboard import charts, common
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, blend_strategies, frequency_sweep
 from sim.metrics import crossover_week, interval, time_bands
-from sim.scenario import Scenario
+from sim.scenario import Scenario, value_of
 
 FREQUENCIES = (1, 2, 3, 4, 6, 8, 12)
 EARLY_WEEK = 8
@@ -76,7 +76,7 @@ def mapping_table(push: Scenario, engagement: Scenario, mix: Scenario) -> pd.Dat
     for section in ("ads", "promotions", "community", "influencers", "budget"):
         for key in type(getattr(push, section)).model_fields:
             dotted = f"{section}.{key}"
-            values = [common.scenario_value(sc, dotted) for sc in (engagement, push, mix)]
+            values = [value_of(sc, dotted) for sc in (engagement, push, mix)]
             if len({repr(v) for v in values}) > 1 or dotted == "budget.total":
                 shown = [_show(v) for v in values]
                 rows.append({"key": dotted, "engagement (0%)": shown[0],

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from ..scenario import Scenario
+from ..scenario import Scenario, promotion_keys, unit_prices, value_of
 from .state import TOTAL_INDEX
 
 
@@ -64,9 +64,7 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
     ad_cost = cents(a.reach * n * a.frequency * a.cost_per_exposure)
     ads = buy(a.reach > 0 and a.frequency > 0 and within(a.weeks),
               np.full_like(left, ad_cost))
-    promos = (p.discount > 0 or p.referral_reward > 0 or p.exclusive_discount > 0
-              or p.checkin_reward > 0 or p.vip_purchases > 0 or p.group_size > 0
-              or sc.loyalty.points_per_purchase > 0)
+    promos = any(value_of(sc, key) > 0 for key in promotion_keys())
     promotions = np.asarray(promos and within(p.weeks)) & (left > 0)
     return WeekPlan(community, influencers, ads, promotions, fixed)
 
@@ -170,13 +168,11 @@ class Brand(mesa.Agent):
         """Pay the week (fixed costs planned, variable costs from the totals); returns
         the week's cost in cents per replication, and updates the books."""
         assert self.plan is not None, "plan_week() must come first"
-        p = self.model.config.promotions
+        sc = self.model.config
         t = TOTAL_INDEX
-        variable = (totals[:, t["discount_cents"]]
-                    + totals[:, t["referrals"]] * cents(p.referral_reward)
-                    + totals[:, t["checkins"]] * cents(p.checkin_reward)
-                    + totals[:, t["vips"]] * cents(p.vip_perk)
-                    + totals[:, t["redemptions"]] * cents(self.model.config.loyalty.reward))
+        variable = totals[:, t["discount_cents"]].copy()
+        for key, total in unit_prices():  # rewards and perks, declared in the schema
+            variable += totals[:, t[total]] * cents(value_of(sc, key))
         cost = self.plan.fixed_cents + np.where(self.plan.promotions, variable, 0)
         self.remaining -= cost
         self.spent += cost

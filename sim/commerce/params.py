@@ -14,14 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ..scenario import Scenario
+from ..scenario import Scenario, Section
 from .brand import incentive_talk
 from .traits import mean_interest
 
-# The scenario sections of the commerce model; their int, float and bool keys are
-# the kernels' parameters.
-SECTIONS = ("product", "consumers", "wom", "budget", "ads", "fatigue", "promotions", "loyalty",
-            "community", "influencers", "reviews")
+# Sections that describe the run, the network, the classic presets and seeding; every
+# other section of the schema belongs to the commerce model.
+NOT_COMMERCE = ("population", "network", "diffusion", "seeding", "run")
+
+
+def commerce_sections() -> tuple[str, ...]:
+    """The scenario sections of the commerce model, in schema order: their int, float
+    and bool keys are the kernels' parameters, so a new section needs no edit here."""
+    return tuple(name for name, field in Scenario.model_fields.items()
+                 if isinstance(field.annotation, type)
+                 and issubclass(field.annotation, Section) and name not in NOT_COMMERCE)
+
+
+SECTIONS = commerce_sections()
 _KINDS = (bool, int, float)
 
 

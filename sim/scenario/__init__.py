@@ -22,7 +22,10 @@ from .fields import (
     lever_keys,
     market_keys,
     parameter_table,
+    promotion_keys,
     shortlist_keys,
+    unit_prices,
+    value_of,
 )
 from .load import apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .schema import Scenario, Section, SeedingConfig
@@ -47,7 +50,10 @@ __all__ = [
     "load_scenario",
     "market_keys",
     "parameter_table",
+    "promotion_keys",
     "parse_override",
     "scenario_from_dict",
     "shortlist_keys",
+    "unit_prices",
+    "value_of",
 ]

@@ -18,8 +18,9 @@ ROLES = ("market", "lever", "run")
 
 def _key(role: str, default: Any, description: str, unit: str | None,
          ui: dict[str, Any] | None, sweep: tuple[float, float] | None,
-         constraints: dict[str, Any]) -> Any:
+         constraints: dict[str, Any], **brand: Any) -> Any:
     extra: dict[str, Any] = {"role": role}
+    extra.update({name: value for name, value in brand.items() if value})
     if unit is not None:
         extra["unit"] = unit
     if ui is not None:
@@ -61,12 +62,26 @@ def market(default: Any = PydanticUndefined, *, description: str, unit: str | No
 
 def lever(default: Any = PydanticUndefined, *, description: str, unit: str | None = None,
           ui: dict[str, Any] | None = None, sweep: tuple[float, float] | None = None,
-          **constraints: Any) -> Any:
+          promotion: bool = False, paid_per: str | None = None, **constraints: Any) -> Any:
     """A pydantic ``Field`` for a lever a strategy chooses (role ``"lever"``).
 
-    Parameters and return value as :func:`market`.
+    Parameters
+    ----------
+    promotion
+        A value above 0 switches the weekly promotions on (the brand runs them while
+        ``promotions.weeks`` and the budget last).
+    paid_per
+        The lever is a unit price the brand pays for each unit of this weekly total of
+        :data:`sim.commerce.state.TOTALS` (``"referrals"``, ``"redemptions"``, ...).
+    default, description, unit, ui, sweep, **constraints
+        As :func:`market`.
+
+    Returns
+    -------
+    pydantic.fields.FieldInfo
     """
-    return _key("lever", default, description, unit, ui, sweep, constraints)
+    return _key("lever", default, description, unit, ui, sweep, constraints,
+                promotion=promotion, paid_per=paid_per)
 
 
 def run_setting(default: Any = PydanticUndefined, *, description: str,

@@ -130,6 +130,10 @@ class FieldInfo:
         Offered by short override pickers (the dashboard's compare page).
     sweep_range
         The declared default range of sweeps and experiments, or None.
+    promotion
+        A lever whose value above 0 switches the weekly promotions on.
+    paid_per
+        For a unit price the brand pays per unit of a weekly total: that total's name.
     """
 
     key: str
@@ -146,6 +150,8 @@ class FieldInfo:
     ui_choices: tuple[str, ...]
     shortlist: bool
     sweep_range: SweepRange | None
+    promotion: bool = False
+    paid_per: str | None = None
 
 
 def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
@@ -201,7 +207,8 @@ def _info(key: str, field: Any) -> FieldInfo:
         description=field.description or "", role=extra["role"], unit=extra.get("unit"),
         ui_range=_ui_range(kind, bounds, ui), ui_choices=tuple(ui.get("choices", choices)),
         shortlist=bool(ui.get("shortlist", False)),
-        sweep_range=None if sweep is None else SweepRange(*sweep))
+        sweep_range=None if sweep is None else SweepRange(*sweep),
+        promotion=bool(extra.get("promotion", False)), paid_per=extra.get("paid_per"))
 
 
 @functools.cache
@@ -286,6 +293,35 @@ def shortlist_keys() -> list[str]:
         Dotted keys declared with ``ui={"shortlist": True}``, in schema order.
     """
     return [info.key for info in fields() if info.shortlist]
+
+
+def value_of(scenario: Scenario, key: str) -> Any:
+    """The value of a dotted key (``"ads.reach"``) in a scenario."""
+    section, _, name = key.partition(".")
+    return getattr(getattr(scenario, section), name) if name else getattr(scenario, section)
+
+
+def promotion_keys() -> list[str]:
+    """Levers that switch the weekly promotions on when above 0.
+
+    Returns
+    -------
+    list of str
+        Dotted keys declared with ``lever(..., promotion=True)``, in schema order.
+    """
+    return [info.key for info in fields() if info.promotion]
+
+
+def unit_prices() -> list[tuple[str, str]]:
+    """Unit prices the brand pays per unit of a weekly total (rewards, perks).
+
+    Returns
+    -------
+    list of (str, str)
+        (dotted key, name of the weekly total) for keys declared with
+        ``lever(..., paid_per=...)``, in schema order.
+    """
+    return [(info.key, info.paid_per) for info in fields() if info.paid_per]
 
 
 def parameter_table() -> list[tuple[str, str, str, str]]:

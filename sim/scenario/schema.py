@@ -420,7 +420,7 @@ class PromotionsConfig(Section):
     """
 
     discount: float = lever(
-        0.0, ge=0, le=1, ui={"shortlist": True},
+        0.0, ge=0, le=1, ui={"shortlist": True}, promotion=True,
         description="Price cut on every purchase while promotions run.")
     weeks: int = lever(0, ge=0, unit="weeks",
                        description="Promotion length in weeks from the start (0: all).")
@@ -432,22 +432,25 @@ class PromotionsConfig(Section):
         "1 - elasticity * sensitivity * (lost discount).")
     referral_reward: float = lever(
         0.0, ge=0, unit="currency", ui={"shortlist": True}, sweep=(0.0, 20.0),
+        promotion=True, paid_per="referrals",
         description="Reward paid to the referrer per peer-acquired customer.")
     exclusive_discount: float = lever(
-        0.0, ge=0, le=1, description="Price cut offered only to community members.")
+        0.0, ge=0, le=1, promotion=True, description="Price cut offered only to community members.")
     checkin_reward: float = lever(
-        0.0, ge=0, unit="currency", description="Reward per check-in (a share after a purchase).")
+        0.0, ge=0, unit="currency", promotion=True, paid_per="checkins",
+        description="Reward per check-in (a share after a purchase).")
     checkin_rate: float = market(
         0.3, ge=0, le=1, description="Chance a rewarded customer checks in after a purchase.")
     vip_purchases: int = lever(
-        0, ge=0, unit="purchases",
+        0, ge=0, unit="purchases", promotion=True,
         description="Purchases that make a customer VIP (0: no VIP programme).")
-    vip_perk: float = lever(0.5, ge=0, unit="currency per week",
+    vip_perk: float = lever(0.5, ge=0, unit="currency per week", paid_per="vips",
                             description="Weekly cost of perks per VIP.")
     vip_effect: float = market(
         0.5, ge=0, le=5, description="VIPs' repeat chance is multiplied by 1 + vip_effect.")
     group_size: int = lever(
-        0, ge=0, description="Friends who bought last week needed for the group price (0: off).")
+        0, ge=0, promotion=True,
+        description="Friends who bought last week needed for the group price (0: off).")
     group_discount: float = lever(0.2, ge=0, le=1, description="Price cut of a group buy.")
 
 
@@ -460,13 +463,14 @@ class LoyaltyConfig(Section):
     """
 
     points_per_purchase: int = lever(
-        0, ge=0, unit="points",
+        0, ge=0, unit="points", promotion=True,
         description="Points earned per purchase while promotions run (0: no programme).")
     threshold: int = lever(
         10, ge=1, unit="points",
         description="Points that buy a reward; they are redeemed as soon as reached.")
     reward: float = lever(
-        5.0, ge=0, unit="currency", description="Value of a reward, paid by the brand.")
+        5.0, ge=0, unit="currency", paid_per="redemptions",
+        description="Value of a reward, paid by the brand.")
     effect: float = market(
         0.3, ge=0, le=5,
         description="Goal gradient: repeat chance times 1 + effect * points / threshold "
