@@ -122,8 +122,8 @@ def _build_graph(scenario: Scenario) -> Network:
         )
         if n is not None and n != net.n:
             raise ScenarioError(
-                f"population.size: {n} does not match the {net.n} consumers of {cfg.path}"
-            )
+                f"population.size: {n} does not match the {net.n} consumers of {cfg.path} "
+                "(leave it unset: the edge list fixes the population)")
         return net
     assert n is not None  # the schema requires it for generated networks
     if cfg.kind == "mixed":
