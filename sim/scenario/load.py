@@ -6,8 +6,7 @@ file (``base``, ``network.path``) are relative to that file; paths given with
 ``--set`` are relative to the working directory. For an edge-list network, a
 ``population.size`` inherited from a base gives way to the file's number of consumers.
 A bad file or override raises one :class:`~sim.errors.ScenarioError` with a line per
-problem naming the file (or the
-``--set`` item), the key path and what was expected.
+problem naming the file (or the ``--set`` item), the key path and what was expected.
 """
 
 from __future__ import annotations
