@@ -38,11 +38,6 @@ Role = Literal["market", "lever", "run"]
 MIN_MEANING_WIDTH = 30
 
 
-def _number(value: float) -> str:
-    """A bound as written: integers in full (a seed's 2**63 - 1), floats in short form."""
-    return str(value) if isinstance(value, int) else f"{value:g}"
-
-
 @dataclass(frozen=True)
 class Bounds:
     """The inclusive (``ge``, ``le``) and strict (``gt``, ``lt``) bounds of a number."""
@@ -69,8 +64,8 @@ class Bounds:
 
     def __str__(self) -> str:
         """``[0, 1]``, ``(0, 1]``, ``>= 0``, ``> 1``, ``<= 1`` or empty when unbounded."""
-        low = None if self.low is None else _number(self.low)
-        high = None if self.high is None else _number(self.high)
+        low = None if self.low is None else f"{self.low:g}"
+        high = None if self.high is None else f"{self.high:g}"
         if low is not None and high is not None:
             return (f"{'[' if self.ge is not None else '('}{low}, "
                     f"{high}{']' if self.le is not None else ')'}")

@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .declare import lever, market, run_setting
 from .toml import dump_toml
@@ -43,7 +43,8 @@ NETWORK_KINDS = (
 )
 
 
-#: Largest seed: seeds are stored and hashed as signed 64-bit integers.
+#: Largest seed: seeds are stored and hashed as signed 64-bit integers. It is checked by
+#: a validator, not an ``le`` bound, so that seed widgets keep their browser-safe range.
 MAX_SEED = 2**63 - 1
 
 # Money is counted in integer cents (int64, largest 2**63 - 1 ~ 9.2e18); these bounds keep
@@ -65,6 +66,12 @@ MAX_PRICE = 1e6
 MAX_BUDGET = 1e12
 #: Largest unit cost, fee, reward or perk (currency units).
 MAX_AMOUNT = 1e6
+
+
+def _seed_fits(value: int | None) -> int | None:
+    if value is not None and value > MAX_SEED:
+        raise ValueError(f"must be below 2**63 (at most {MAX_SEED}), found {value}")
+    return value
 
 
 class Section(BaseModel):
@@ -161,13 +168,15 @@ class NetworkConfig(Section):
     )
     min_degree: int = market(2, ge=1, description="configuration: smallest drawn degree.")
     seed: int | None = run_setting(
-        None, ge=0, le=MAX_SEED, description="Seed of the network generator (default: run.seed)."
+        None, ge=0, description="Seed of the network generator (default: run.seed)."
     )
     weak_share: float = market(
         0.0, ge=0, le=1,
         description="Share of ties that are weak (acquaintances), drawn per tie (Granovetter).")
     weak_weight: float = market(
         0.3, ge=0, le=1, description="Weight multiplier of a weak tie (strong ties keep theirs).")
+
+    _seed_fits = field_validator("seed")(_seed_fits)
 
     @model_validator(mode="after")
     def _kind_needs(self) -> NetworkConfig:
@@ -275,9 +284,11 @@ class RunConfig(Section):
         "so a smaller dt with steps / dt steps approaches continuous time.",
     )
     seed: int = run_setting(
-        0, ge=0, le=MAX_SEED, description="Seed of the run; replication r uses stream (seed, r).")
+        0, ge=0, description="Seed of the run; replication r uses stream (seed, r).")
     replications: int = run_setting(1, ge=1, ui={"min": 2, "max": 30, "step": 1},
                                     description="Independent replications of the run.")
+
+    _seed_fits = field_validator("seed")(_seed_fits)
 
 
 class ProductConfig(Section):
