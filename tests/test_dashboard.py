@@ -186,7 +186,7 @@ def test_widget_bounds_and_texts_come_from_the_schema() -> None:
     assert common.field_bounds("ads.frequency") == (0, 50)
     assert common.field_bounds("population.size") == (500, 20_000)
     assert common.field_bounds("run.replications") == (2, 30)
-    assert common.field_bounds("budget.total") == (0, None)
+    assert common.field_bounds("budget.total") == (0, 1e12)
     assert common.field_kind("community.enabled") is bool
     assert common.field_choices("network.kind", common.NETWORK_CHOICES) == \
         list(common.NETWORK_CHOICES)
