@@ -106,8 +106,9 @@ def test_ranges_lie_within_the_bounds():
             assert span.low is None or low is None or span.low >= low, info.key
             assert span.high is None or high is None or span.high <= high, info.key
     assert field_info("population.size").ui_range == (500, 20_000, 1)
+    assert field_info("fatigue.threshold").ui_range == (0, None, 0.5)
     assert field_info("run.replications").ui_range == (2, 30, 1)
-    assert field_info("budget.total").ui_range == (0, None, 0.5)
+    assert field_info("budget.total").ui_range == (0, 1e12, 0.5)
     assert field_info("seeding.strategy").ui_range is None
     assert shortlist_keys() == ["network.kind", "budget.total", "ads.reach", "ads.frequency",
                                 "promotions.discount", "promotions.referral_reward",

@@ -8,6 +8,7 @@ import math
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from sim import network as nw
 from sim.errors import NetworkError, WomError
-from sim.network import Network, generators
+from sim.network import Network, generators, loaders
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORKS = ROOT / "data" / "networks"
@@ -596,9 +597,35 @@ def test_gzip_detected_by_magic_bytes(tmp_path: Path) -> None:
     assert nw.load_edgelist(not_really).n_edges == 2
 
 
-def test_load_without_edges_but_with_self_loops(tmp_path: Path) -> None:
-    net = nw.load_edgelist(write(tmp_path / "loops.txt", "1 1\n2 2\n"))
-    assert net.n == 2 and net.n_edges == 0
+def test_load_self_loops_only_is_an_empty_graph(tmp_path: Path) -> None:
+    path = write(tmp_path / "loops.txt", "1 1\n2 2\n")
+    with pytest.raises(NetworkError) as info:
+        nw.load_edgelist(path)
+    assert str(info.value) == f"{path}: no edges found (every edge is a self-loop)"
+    net = nw.load_edgelist(write(tmp_path / "some.txt", "1 1\n1 2\n"))
+    assert net.n == 2 and net.n_edges == 2
+
+
+@pytest.mark.parametrize(("name", "content", "line"), [
+    ("big.txt", "0 1 1\n# c\n1 2 1e40\n", 3),
+    ("big.csv", "s,t,weight\n0,1,1\n1,2,-1e39\n", 3),
+])
+def test_weight_beyond_float32_names_the_line(tmp_path: Path, name: str, content: str,
+                                              line: int) -> None:
+    path = write(tmp_path / name, content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NetworkError, match=f"line {line}: weight .* does not fit in "
+                           "float32") as info:
+            nw.load_edgelist(path)
+    assert str(info.value).startswith(f"{path}: ")
+
+
+def test_negative_weight_line(tmp_path: Path) -> None:
+    assert loaders.negative_weight_line(write(tmp_path / "a.txt", "# x\n0 1 1\n1 2 -2\n")) == 3
+    assert loaders.negative_weight_line(write(tmp_path / "b.txt", "0 1 1\n")) is None
+    csv_path = write(tmp_path / "c.csv", "s,t,w\n0,1,-1\n")
+    assert loaders.negative_weight_line(csv_path, weight_column="w") == 2
 
 
 @pytest.mark.parametrize(

@@ -120,3 +120,35 @@ def test_digest_changes_with_content():
     a = scenario_from_dict({"population": {"size": 10}})
     b = scenario_from_dict({"population": {"size": 11}})
     assert a.digest() != b.digest()
+
+
+def test_inherited_size_gives_way_to_an_edge_list(tmp_path):
+    from sim.network import build_network
+
+    (tmp_path / "e.txt").write_text("0 1\n1 2\n2 3\n")
+    (tmp_path / "base.toml").write_text('[population]\nsize = 10000\n')
+    (tmp_path / "child.toml").write_text('base = "base.toml"\n[network]\nkind = "file"\n'
+                                         'path = "e.txt"\n')
+    sc = load_scenario(tmp_path / "child.toml")
+    assert sc.population.size is None and build_network(sc).n == 4
+    (tmp_path / "plain.toml").write_text('base = "base.toml"\nname = "plain"\n')
+    over = ["network.kind=file", f"network.path={tmp_path / 'e.txt'}"]
+    assert load_scenario(tmp_path / "plain.toml", over).population.size is None
+    assert load_scenario(tmp_path / "plain.toml",
+                         [*over, "population.size=4"]).population.size == 4
+    assert load_scenario(tmp_path / "base.toml", over).population.size == 10000
+    (tmp_path / "own.toml").write_text('base = "base.toml"\n[population]\nsize = 5\n'
+                                       '[network]\nkind = "file"\npath = "e.txt"\n')
+    own = load_scenario(tmp_path / "own.toml")
+    assert own.population.size == 5
+    with pytest.raises(ScenarioError, match="5 does not match the 4 consumers"):
+        build_network(own)
+    # a generated network keeps the inherited size
+    assert load_scenario(tmp_path / "base.toml").population.size == 10000
+
+
+def test_strict_types_keep_integers_as_floats():
+    sc = scenario_from_dict({"population": {"size": 10}, "product": {"price": 50}})
+    assert isinstance(sc.product.price, float) and sc.product.price == 50.0
+    with pytest.raises(ScenarioError, match="diffusion.p: Input should be a valid number"):
+        scenario_from_dict({"population": {"size": 10}, "diffusion": {"p": "0.03"}})

@@ -26,7 +26,7 @@ from .generators import (
     stochastic_block,
     watts_strogatz,
 )
-from .loaders import load_edgelist
+from .loaders import load_edgelist, negative_weight_line
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -122,8 +122,8 @@ def _build_graph(scenario: Scenario) -> Network:
         )
         if n is not None and n != net.n:
             raise ScenarioError(
-                f"population.size: {n} does not match the {net.n} consumers of {cfg.path}"
-            )
+                f"population.size: {n} does not match the {net.n} consumers of {cfg.path} "
+                "(leave it unset: the edge list fixes the population)")
         return net
     assert n is not None  # the schema requires it for generated networks
     if cfg.kind == "mixed":
@@ -194,7 +194,15 @@ def check_compatible(scenario: Scenario, network: Network) -> None:
             f"influencers.count: {scenario.influencers.count} influencers asked for but the "
             f"network has {network.n} consumers")
     if model != "commerce" and network.n_edges and float(network.weights.min()) < 0:
-        raise ScenarioError(
-            f"network: negative (distrust) edge weights are not meaningful for the "
-            f"{model} preset"
-        )
+        raise ScenarioError(f"{_negative_weight_where(scenario)}: negative (distrust) edge "
+                            f"weight, not meaningful for the {model} preset (only "
+                            "diffusion.model = 'commerce' reads distrust)")
+
+
+def _negative_weight_where(scenario: Scenario) -> str:
+    """Where a negative weight comes from: ``file: line 7`` for an edge list."""
+    cfg = scenario.network
+    if cfg.kind != "file" or cfg.path is None:
+        return "network"
+    line = negative_weight_line(cfg.path, fmt=cfg.format, weight_column=cfg.weight_column)
+    return f"{cfg.path}" + ("" if line is None else f": line {line}")

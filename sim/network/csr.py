@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Largest number of nodes: node ids are stored as uint32.
 MAX_NODES = 2**32 - 1
+#: Largest absolute edge weight: weights are stored as float32.
+MAX_WEIGHT = float(np.finfo(np.float32).max)
 #: Largest network :meth:`Network.to_networkx` converts (stored directed edges).
 MAX_NETWORKX_EDGES = 2_000_000
 
@@ -271,7 +273,8 @@ def from_edges(
     ------
     NetworkError
         If the network would have no node, the arrays differ in length, an id is
-        negative or not below ``n``, or a weight is not finite.
+        negative or not below ``n``, or a weight is not finite or does not fit in
+        float32 (:data:`MAX_WEIGHT`).
     """
     s, d, w, n = _checked_edges(src, dst, weights, n)
     keep = s != d
@@ -288,8 +291,6 @@ def from_edges(
         wts = np.ones(len(cols), np.float32) if w is None else w.astype(np.float32)
     else:
         indptr, indices, wts = _symmetric_csr(rows, cols, w, n)
-    if not np.isfinite(wts).all():
-        raise NetworkError("edge weights must fit in float32")
     lab = None if labels is None else np.asarray(labels)
     return Network(n, indptr, indices, wts, bool(directed), labels=lab, name=name,
                    blocks=blocks)
@@ -310,6 +311,10 @@ def _checked_edges(
             raise NetworkError(f"weights has shape {w.shape}, expected ({len(s)},)")
         if not np.isfinite(w).all():
             raise NetworkError("edge weights must be finite numbers")
+        if len(w) and float(np.abs(w).max()) > MAX_WEIGHT:
+            big = float(w[np.argmax(np.abs(w))])
+            raise NetworkError(f"edge weight {big:g} does not fit in float32 "
+                               f"(|w| <= {MAX_WEIGHT:.4g})")
     top = max(int(s.max()), int(d.max())) if len(s) else -1
     if n is None:
         n = top + 1

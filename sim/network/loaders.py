@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..errors import NetworkError
-from .csr import Network, from_edges
+from .csr import MAX_WEIGHT, Network, from_edges
 
 _I64 = np.int64
 
@@ -62,7 +62,8 @@ def load_edgelist(
     may be any token. They are numbered ``0..n-1`` in sorted order (numerically when all
     ids are integers, so ids ``0..n-1`` keep their number) and kept in ``labels``.
     Self-loops are dropped and repeated edges keep the first weight (see
-    :func:`from_edges`).
+    :func:`from_edges`); a file of self-loops only has no edges. Weights must be finite
+    and fit in float32.
 
     Parameters
     ----------
@@ -88,8 +89,9 @@ def load_edgelist(
     NetworkError
         With one message naming the file: ``path: no such file``, ``path: no edges
         found``, ``path: line 7: expected 'source target [weight]', found 'a b c d'``,
-        ``path: line 3: weight 'abc' is not a number``, a missing column (listing the
-        available ones), corrupt gzip data or text that is not UTF-8.
+        ``path: line 3: weight 'abc' is not a number`` (or not finite, or too large for
+        float32), a missing column (listing the available ones), corrupt gzip data or
+        text that is not UTF-8.
     """
     label = os.fspath(path)
     fmt, stem, suffix = _file_format(label, fmt)
@@ -107,6 +109,8 @@ def load_edgelist(
         src, dst = dst, src
     codes, labels = _number_nodes(np.concatenate([src, dst]))
     m = len(src)
+    if (codes[:m] == codes[m:]).all():
+        raise NetworkError(f"{label}: no edges found (every edge is a self-loop)")
     name = Path(stem).stem if suffix in (".txt", ".csv", ".tsv", ".edges", ".el") else stem
     return from_edges(codes[:m], codes[m:], w, n=len(labels), directed=directed,
                       labels=labels, name=name)
@@ -182,11 +186,13 @@ def _id_columns(src: pd.Series, dst: pd.Series) -> tuple[np.ndarray, np.ndarray]
 
 
 def _weight_column(col: pd.Series) -> NDArray[np.float64] | None:
-    """The weights as float64 if every entry is a finite number, else None."""
+    """The weights as float64 if every entry is a finite number that fits in float32,
+    else None."""
     if col.dtype.kind not in "iuf":
         return None
     w = col.to_numpy(dtype=np.float64)
-    return w if np.isfinite(w).all() else None
+    fits = np.isfinite(w).all() and (not len(w) or float(np.abs(w).max()) <= MAX_WEIGHT)
+    return w if fits else None
 
 
 def _without_comments(data: bytes) -> bytes:
@@ -252,6 +258,8 @@ def _weight_problem(token: str) -> str | None:
         return f"weight '{token}' is not a number"
     if math.isinf(value):
         return f"weight '{token}' is not finite"
+    if abs(value) > MAX_WEIGHT:
+        return f"weight '{token}' does not fit in float32 (|w| <= {MAX_WEIGHT:.4g})"
     return None
 
 
@@ -385,3 +393,53 @@ def _table_error(
         raise NetworkError(f"{label}: no edges found")
     detail = f" ({str(cause).strip()})" if cause is not None else ""
     raise NetworkError(f"{label}: cannot parse the table{detail}")
+
+
+def negative_weight_line(path: str | os.PathLike[str], *, fmt: str = "auto",
+                         weight_column: str | None = None) -> int | None:
+    """The number of the first line of an edge-list file with a negative weight.
+
+    For messages only (a preset that cannot use distrust ties names the line): the file
+    is rescanned line by line, as :func:`load_edgelist` reads it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, already loaded once by :func:`load_edgelist`.
+    fmt : {"auto", "text", "csv", "tsv"}, default "auto"
+        File format.
+    weight_column : str, optional
+        The csv or tsv weight column (default: a column named ``weight``).
+
+    Returns
+    -------
+    int or None
+        1-based line number, or None if no line has a negative weight.
+    """
+    label = os.fspath(path)
+    fmt, _, _ = _file_format(label, fmt)
+    text = _read_bytes(Path(label), label).decode("utf-8", errors="replace")
+    if fmt == "text":
+        for number, line in enumerate(text.split("\n"), start=1):
+            tokens = _TEXT_SPLIT.split(line.strip(" \t\r"))
+            if len(tokens) == 3 and tokens[0][:1] not in "#%" and _negative(tokens[2]):
+                return number
+        return None
+    reader = csv.reader(text.split("\n"), delimiter="," if fmt == "csv" else "\t",
+                        skipinitialspace=True)
+    header = next(reader, [])
+    column = weight_column or "weight"
+    if column not in header:
+        return None
+    pos = header.index(column)
+    for row in reader:
+        if len(row) > pos and _negative(row[pos]):
+            return reader.line_num
+    return None
+
+
+def _negative(token: str) -> bool:
+    try:
+        return float(token) < 0
+    except ValueError:
+        return False

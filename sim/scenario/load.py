@@ -3,9 +3,10 @@
 A scenario file may extend another with ``base = "other.toml"`` (a path relative to
 the file). Tables are merged key by key, the extending file winning. Paths inside a
 file (``base``, ``network.path``) are relative to that file; paths given with
-``--set`` are relative to the working directory. A bad file or override raises one
-:class:`~sim.errors.ScenarioError` with a line per problem naming the file (or the
-``--set`` item), the key path and what was expected.
+``--set`` are relative to the working directory. For an edge-list network, a
+``population.size`` inherited from a base gives way to the file's number of consumers.
+A bad file or override raises one :class:`~sim.errors.ScenarioError` with a line per
+problem naming the file (or the ``--set`` item), the key path and what was expected.
 """
 
 from __future__ import annotations
@@ -23,12 +24,22 @@ from .schema import Scenario
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such scenario file") from None
     except IsADirectoryError:
         raise ScenarioError(f"{path}: is a directory, expected a TOML file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at line "
+                            f"{line}, column {column})") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
 
@@ -43,8 +54,12 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a scenario file and the files it extends, merged, with paths made absolute."""
+def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any],
+                                                                     dict[str, Any]]:
+    """Read a scenario file and the files it extends, with paths made absolute.
+
+    Returns the merged scenario and the file's own keys (without its bases').
+    """
     data = _read_toml(path)
     path = path.resolve()
     if path in chain:
@@ -55,13 +70,34 @@ def _resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         net["path"] = str((path.parent / net["path"]).resolve())
     base = data.pop("base", None)
     if base is None:
-        return data
+        return data, data
     if not isinstance(base, str):
         raise ScenarioError(f"{path}: base: expected a file name, found {base!r}")
     base_path = path.parent / base
     if not base_path.is_file():
         raise ScenarioError(f"{path}: base: no such scenario file {base_path}")
-    return _merge(_resolve_file(base_path, (*chain, path)), data)
+    inherited, _ = _resolve_file(base_path, (*chain, path))
+    return _merge(inherited, data), data
+
+
+def _size_from_edge_list(data: dict[str, Any], own: dict[str, Any],
+                         overridden: set[str]) -> dict[str, Any]:
+    """``data`` without an inherited ``population.size`` when the network is a file.
+
+    An edge list fixes the population, so a size that comes from a base scenario (set for
+    its generated network) gives way to the file's count. A size the scenario file sets
+    itself, or ``--set`` does, stays and must match the file (:mod:`sim.network.build`).
+    """
+    net, pop = data.get("network"), data.get("population")
+    if not (isinstance(net, dict) and net.get("kind") == "file"
+            and isinstance(pop, dict) and "size" in pop):
+        return data
+    own_pop = own.get("population")
+    if isinstance(own_pop, dict) and "size" in own_pop:
+        return data
+    if any("population.size.".startswith(key + ".") for key in overridden):
+        return data
+    return {**data, "population": {k: v for k, v in pop.items() if k != "size"}}
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:
@@ -204,7 +240,7 @@ def load_scenario(
     >>> sc = load_scenario("scenarios/bass.toml", ["run.steps=10"])  # doctest: +SKIP
     """
     path = Path(path)
-    data = _resolve_file(path)
+    data, own = _resolve_file(path)
     overridden: set[str] = set()
     if overrides:
         data = apply_overrides(data, overrides)
@@ -212,5 +248,6 @@ def load_scenario(
             o.partition("=")[0].strip() for o in overrides
         ]
         overridden = set(keys)
+    data = _size_from_edge_list(data, own, overridden)
     return scenario_from_dict(data, source=str(path), overridden=overridden)
 

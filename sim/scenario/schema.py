@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .declare import lever, market, run_setting
 from .toml import dump_toml
@@ -43,10 +43,46 @@ NETWORK_KINDS = (
 )
 
 
-class Section(BaseModel):
-    """A table of the scenario: unknown keys are errors, values are checked on assignment."""
+#: Largest seed: seeds are stored and hashed as signed 64-bit integers. It is checked by
+#: a validator, not an ``le`` bound, so that seed widgets keep their browser-safe range.
+MAX_SEED = 2**63 - 1
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+# Money is counted in integer cents (int64, largest 2**63 - 1 ~ 9.2e18); these bounds keep
+# every sum of a run exact.
+# - A basket costs price * appetite, appetite log-normal with mean 1 drawn by Box-Muller
+#   from 53-bit uniforms, so |z| <= sqrt(2 * 53 * ln 2) ~ 8.57 and, at the widest
+#   consumers.appetite_sigma = 3, appetite <= exp(3 * 8.57 - 4.5) ~ 1.6e9. With
+#   price <= MAX_PRICE (1e8 cents) the largest basket, 1.6e17 cents, fits.
+# - A consumer buys at most once a week and a basket costs the price on average, so
+#   revenue and cost of goods stay exact up to 9e10 purchases (1e8 consumers buying
+#   every week for 900 weeks), beyond any population whose state (~150 bytes per
+#   consumer and replication) fits in memory.
+# - Costs are bought only while the budget (<= MAX_BUDGET, 1e14 cents) lasts, plus one
+#   week of variable costs (rewards and perks <= MAX_AMOUNT each, 1e8 cents, at most a
+#   few per consumer; an ad package <= 50 exposures * MAX_AMOUNT per consumer).
+#: Largest list price (currency units).
+MAX_PRICE = 1e6
+#: Largest budget (currency units).
+MAX_BUDGET = 1e12
+#: Largest unit cost, fee, reward or perk (currency units).
+MAX_AMOUNT = 1e6
+
+
+def _seed_fits(value: int | None) -> int | None:
+    if value is not None and value > MAX_SEED:
+        raise ValueError(f"must be below 2**63 (at most {MAX_SEED}), found {value}")
+    return value
+
+
+class Section(BaseModel):
+    """A table of the scenario: unknown keys are errors, values are checked on assignment.
+
+    Types are strict: a number is not read from a string, nor a boolean from a number or
+    a word (an integer is a valid float); infinities and NaN are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True,
+                              allow_inf_nan=False)
 
 
 InfluenceStrategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community"]
@@ -83,6 +119,7 @@ class NetworkConfig(Section):
     )
     path: Path | None = market(
         None,
+        strict=False,  # file names are strings in TOML and JSON
         description="Edge-list file for kind = 'file': whitespace text (`u v [w]`, # comments) "
         "or CSV/TSV with a header; may be gzip-compressed.",
     )
@@ -138,6 +175,8 @@ class NetworkConfig(Section):
         description="Share of ties that are weak (acquaintances), drawn per tie (Granovetter).")
     weak_weight: float = market(
         0.3, ge=0, le=1, description="Weight multiplier of a weak tie (strong ties keep theirs).")
+
+    _seed_fits = field_validator("seed")(_seed_fits)
 
     @model_validator(mode="after")
     def _kind_needs(self) -> NetworkConfig:
@@ -249,11 +288,13 @@ class RunConfig(Section):
     replications: int = run_setting(1, ge=1, ui={"min": 2, "max": 30, "step": 1},
                                     description="Independent replications of the run.")
 
+    _seed_fits = field_validator("seed")(_seed_fits)
+
 
 class ProductConfig(Section):
     """What is sold (commerce model): market, the product strategies are compared on."""
 
-    price: float = market(50.0, gt=0, unit="currency",
+    price: float = market(50.0, gt=0, le=MAX_PRICE, unit="currency",
                           description="List price of a basket of average size.")
     quality: float = market(
         0.8, ge=0, le=1, sweep=(0.75, 0.95),
@@ -357,7 +398,7 @@ class BudgetConfig(Section):
     """
 
     total: float = lever(
-        100_000.0, ge=0, unit="currency", ui={"shortlist": True},
+        100_000.0, ge=0, le=MAX_BUDGET, unit="currency", ui={"shortlist": True},
         description="Total marketing budget over the run. Activities are paid week by week "
         "while money remains (fixed costs first, then variable costs).")
     clv_discount: float = market(
@@ -382,7 +423,7 @@ class AdsConfig(Section):
     frequency: int = lever(
         1, ge=0, le=50, unit="exposures per week", ui={"shortlist": True}, sweep=(0, 12),
         description="Exposures per reached consumer per week.")
-    cost_per_exposure: float = market(0.02, ge=0, unit="currency",
+    cost_per_exposure: float = market(0.02, ge=0, le=MAX_AMOUNT, unit="currency",
                                       description="Price of one exposure.")
     effect: float = market(
         0.05, ge=0, le=1,
@@ -431,20 +472,20 @@ class PromotionsConfig(Section):
         "more strongly); a customer won with a discount buys again with "
         "1 - elasticity * sensitivity * (lost discount).")
     referral_reward: float = lever(
-        0.0, ge=0, unit="currency", ui={"shortlist": True}, sweep=(0.0, 20.0),
+        0.0, ge=0, le=MAX_AMOUNT, unit="currency", ui={"shortlist": True}, sweep=(0.0, 20.0),
         promotion=True, paid_per="referrals",
         description="Reward paid to the referrer per peer-acquired customer.")
     exclusive_discount: float = lever(
         0.0, ge=0, le=1, promotion=True, description="Price cut offered only to community members.")
     checkin_reward: float = lever(
-        0.0, ge=0, unit="currency", promotion=True, paid_per="checkins",
+        0.0, ge=0, le=MAX_AMOUNT, unit="currency", promotion=True, paid_per="checkins",
         description="Reward per check-in (a share after a purchase).")
     checkin_rate: float = market(
         0.3, ge=0, le=1, description="Chance a rewarded customer checks in after a purchase.")
     vip_purchases: int = lever(
         0, ge=0, unit="purchases", promotion=True,
         description="Purchases that make a customer VIP (0: no VIP programme).")
-    vip_perk: float = lever(0.5, ge=0, unit="currency per week", paid_per="vips",
+    vip_perk: float = lever(0.5, ge=0, le=MAX_AMOUNT, unit="currency per week", paid_per="vips",
                             description="Weekly cost of perks per VIP.")
     vip_effect: float = market(
         0.5, ge=0, le=5, description="VIPs' repeat chance is multiplied by 1 + vip_effect.")
@@ -469,7 +510,7 @@ class LoyaltyConfig(Section):
         10, ge=1, unit="points",
         description="Points that buy a reward; they are redeemed as soon as reached.")
     reward: float = lever(
-        5.0, ge=0, unit="currency", paid_per="redemptions",
+        5.0, ge=0, le=MAX_AMOUNT, unit="currency", paid_per="redemptions",
         description="Value of a reward, paid by the brand.")
     effect: float = market(
         0.3, ge=0, le=5,
@@ -492,9 +533,9 @@ class CommunityConfig(Section):
     """
 
     enabled: bool = lever(False, ui={"shortlist": True}, description="Run a brand community.")
-    upkeep: float = lever(300.0, ge=0, unit="currency per week",
+    upkeep: float = lever(300.0, ge=0, le=MAX_AMOUNT, unit="currency per week",
                           description="Fixed weekly cost of running it.")
-    member_cost: float = lever(0.05, ge=0, unit="currency per week",
+    member_cost: float = lever(0.05, ge=0, le=MAX_AMOUNT, unit="currency per week",
                                description="Weekly cost per member.")
     join_rate: float = market(
         0.1, ge=0, le=1, sweep=(0.05, 0.2),
@@ -521,7 +562,7 @@ class InfluencersConfig(Section):
         description="How influencers are chosen: random, degree, pagerank, kcore, celf "
         "(with seeding.celf_*) or community.")
     count: int = lever(0, ge=0, ui={"shortlist": True}, description="Influencers under contract.")
-    fee: float = market(200.0, ge=0, unit="currency per week",
+    fee: float = market(200.0, ge=0, le=MAX_AMOUNT, unit="currency per week",
                         description="Weekly fee per influencer.")
     authenticity: float = market(
         0.5, ge=0, le=1,
