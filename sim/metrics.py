@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import WomError
-from .experiment import run
+from .experiment import run, with_resampling
 from .results import package_version
 from .scenario import Scenario, load_scenario
 
@@ -469,7 +469,10 @@ def compare(
     Every scenario runs with :func:`sim.run` with the same seed, steps and
     replications, so replication r of each scenario uses the same random stream
     (seed, r): the replications are paired, and the differences between scenarios
-    vary much less than the scenarios themselves.
+    vary much less than the scenarios themselves. On generated networks each
+    replication draws its own network (:func:`sim.experiment.with_resampling`, unless a
+    scenario sets ``network.resample``), the same network for replication r of every
+    scenario, so the intervals include network-to-network variation.
 
     Parameters
     ----------
@@ -489,8 +492,10 @@ def compare(
     -------
     combined : pandas.DataFrame
         The tidy tables of all scenarios stacked, with a leading ``scenario`` column.
-        ``combined.attrs`` holds the seed, engine, package version and, under
-        ``"scenarios"``, the provenance of each run.
+        ``combined.attrs`` holds the seed, engine, package version, under
+        ``"scenarios"`` the provenance of each run and under ``"networks"`` which
+        networks were used (``"one per replication (resampled)"`` or ``"one network
+        (seed N)"``, per scenario when they differ).
     kpis : pandas.DataFrame
         One row per (kpi, scenario), KPIs in table order, with columns ``kpi,
         scenario, mean, ci_low, ci_high, sd, replications`` (as :func:`summarize`),
@@ -518,15 +523,19 @@ def compare(
     per_rep: list[pd.DataFrame] = []
     provenance: list[dict[str, Any]] = []
     for name, scenario in zip(names, loaded, strict=True):
-        frame = run(scenario, seed=seed, steps=steps, replications=replications,
-                    engine=engine, threads=threads, progress=progress)
+        frame = run(with_resampling(scenario), seed=seed, steps=steps,
+                    replications=replications, engine=engine, threads=threads,
+                    progress=progress)
         provenance.append({"label": name, **frame.attrs})
         per_rep.append(kpis_per_replication(frame))
         frame = frame.copy()
         frame.insert(0, "scenario", name)
         frames.append(frame)
     combined = pd.concat(frames, ignore_index=True)
+    used = list(dict.fromkeys(r["networks"] for r in provenance))
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
-                      "scenarios": provenance}
+                      "scenarios": provenance,
+                      "networks": used[0] if len(used) == 1 else "; ".join(
+                          f"{r['label']}: {r['networks']}" for r in provenance)}
 
     return combined, _kpi_table(names, per_rep)
