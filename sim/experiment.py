@@ -63,6 +63,16 @@ def with_resampling(scenario: Scenario) -> Scenario:
     return scenario_from_dict(data, source="with_resampling")
 
 
+def networks_summary(runs: list[dict[str, Any]]) -> str:
+    """Which networks a comparison used: the ``networks`` of its runs (each a dict with
+    ``label`` and ``networks``, as ``frame.attrs`` of :func:`run`), once if they agree,
+    else ``"label: networks"`` per run, joined by ``"; "``."""
+    used = list(dict.fromkeys(r["networks"] for r in runs))
+    if len(used) == 1:
+        return used[0]
+    return "; ".join(f"{r['label']}: {r['networks']}" for r in runs)
+
+
 def _batches(scenario: Scenario, engine: str, first: int, network: Network | None
              ) -> list[range]:
     """The replications each model simulates: one per model for the reference engine
@@ -75,6 +85,15 @@ def _batches(scenario: Scenario, engine: str, first: int, network: Network | Non
         batch = 1
     last = first + plan.replications
     return [range(start, min(start + batch, last)) for start in range(first, last, batch)]
+
+
+def _model(scenario: Scenario, engine: str, reps: range, network: Network
+           ) -> WomModel | ReferenceModel:
+    """The model simulating replications ``reps`` (one for the reference engine)."""
+    if engine == "fast":
+        return WomModel(scenario, replications=len(reps), first_replication=reps.start,
+                        network=network)
+    return ReferenceModel(scenario, replication=reps.start, network=network)
 
 
 def run(
@@ -149,12 +168,7 @@ def run(
         for reps in batches:
             network = (shared if shared is not None
                        else replication_network(scenario, reps.start))
-            if engine == "fast":
-                model: WomModel | ReferenceModel = WomModel(
-                    scenario, replications=len(reps), first_replication=reps.start,
-                    network=network)
-            else:
-                model = ReferenceModel(scenario, replication=reps.start, network=network)
+            model = _model(scenario, engine, reps, network)
             step_model(model, scenario.run.steps, lambda: bar.update(1))
             tables.append(model.table())
     frame = pd.concat(tables, ignore_index=True)

@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import WomError
-from .experiment import run, with_resampling
+from .experiment import networks_summary, run, with_resampling
 from .results import package_version
 from .scenario import Scenario, load_scenario
 
@@ -469,10 +469,8 @@ def compare(
     Every scenario runs with :func:`sim.run` with the same seed, steps and
     replications, so replication r of each scenario uses the same random stream
     (seed, r): the replications are paired, and the differences between scenarios
-    vary much less than the scenarios themselves. On generated networks each
-    replication draws its own network (:func:`sim.experiment.with_resampling`, unless a
-    scenario sets ``network.resample``), the same network for replication r of every
-    scenario, so the intervals include network-to-network variation.
+    vary much less than the scenarios themselves. Replication r of every scenario also
+    draws the same network of its own (:func:`sim.experiment.with_resampling`).
 
     Parameters
     ----------
@@ -492,10 +490,9 @@ def compare(
     -------
     combined : pandas.DataFrame
         The tidy tables of all scenarios stacked, with a leading ``scenario`` column.
-        ``combined.attrs`` holds the seed, engine, package version, under
-        ``"scenarios"`` the provenance of each run and under ``"networks"`` which
-        networks were used (``"one per replication (resampled)"`` or ``"one network
-        (seed N)"``, per scenario when they differ).
+        ``combined.attrs`` holds the seed, engine, package version, ``"networks"``
+        (:func:`sim.experiment.networks_summary`) and under ``"scenarios"`` the
+        provenance of each run.
     kpis : pandas.DataFrame
         One row per (kpi, scenario), KPIs in table order, with columns ``kpi,
         scenario, mean, ci_low, ci_high, sd, replications`` (as :func:`summarize`),
@@ -532,10 +529,7 @@ def compare(
         frame.insert(0, "scenario", name)
         frames.append(frame)
     combined = pd.concat(frames, ignore_index=True)
-    used = list(dict.fromkeys(r["networks"] for r in provenance))
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
-                      "scenarios": provenance,
-                      "networks": used[0] if len(used) == 1 else "; ".join(
-                          f"{r['label']}: {r['networks']}" for r in provenance)}
+                      "scenarios": provenance, "networks": networks_summary(provenance)}
 
     return combined, _kpi_table(names, per_rep)
