@@ -19,7 +19,9 @@ from .commerce.brand import Brand, Influencer, present_values
 from .commerce.params import params_of
 from .commerce.state import columns_of, top_share_ratio
 from .commerce.traits import set_up
-from .network import Network, build_network, check_compatible
+from .errors import WomError
+from .network import Network, check_compatible
+from .network.resample import replication_network, resamples
 from .presets.kernel import bass_mixed_step, cascade_step, fraction_step, in_weight_sums
 from .results import column_reporters, results_frame
 from .rng import Purpose, stream_key, uniform_keys
@@ -57,7 +59,15 @@ class WomModel(mesa.Model):
     first_replication
         Index of the first replication of the batch, so a run can be split in batches.
     network
-        A prebuilt network (default: built from the scenario).
+        A prebuilt network shared by the batch (default: the scenario's network; with
+        ``network.resample`` the network of ``first_replication``, see
+        :mod:`sim.network.resample`, so the batch must then hold one replication).
+
+    Raises
+    ------
+    WomError
+        If the scenario resamples its network, no network is given and the batch holds
+        more than one replication.
 
     Notes
     -----
@@ -87,9 +97,14 @@ class WomModel(mesa.Model):
         super().__init__(rng=seed)
         self.config = scenario
         self.seed = seed
-        self.network = build_network(scenario) if network is None else network
-        check_compatible(scenario, self.network)
         reps = scenario.run.replications if replications is None else replications
+        if network is None and reps > 1 and resamples(scenario):
+            raise WomError("network.resample: each replication has its own network but a "
+                           "WomModel batch shares one; simulate one replication per model "
+                           "(as sim.run does) or pass the network")
+        self.network = (replication_network(scenario, first_replication) if network is None
+                        else network)
+        check_compatible(scenario, self.network)
         self.replications = np.arange(first_replication, first_replication + reps)
         self.streams = np.array([stream_key(seed, int(r)) for r in self.replications],
                                 dtype=np.uint64)

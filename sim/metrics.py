@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import WomError
-from .experiment import run
+from .experiment import networks_summary, run, with_resampling
 from .results import package_version
 from .scenario import Scenario, load_scenario
 
@@ -469,7 +469,8 @@ def compare(
     Every scenario runs with :func:`sim.run` with the same seed, steps and
     replications, so replication r of each scenario uses the same random stream
     (seed, r): the replications are paired, and the differences between scenarios
-    vary much less than the scenarios themselves.
+    vary much less than the scenarios themselves. Replication r of every scenario also
+    draws the same network of its own (:func:`sim.experiment.with_resampling`).
 
     Parameters
     ----------
@@ -489,8 +490,9 @@ def compare(
     -------
     combined : pandas.DataFrame
         The tidy tables of all scenarios stacked, with a leading ``scenario`` column.
-        ``combined.attrs`` holds the seed, engine, package version and, under
-        ``"scenarios"``, the provenance of each run.
+        ``combined.attrs`` holds the seed, engine, package version, ``"networks"``
+        (:func:`sim.experiment.networks_summary`) and under ``"scenarios"`` the
+        provenance of each run.
     kpis : pandas.DataFrame
         One row per (kpi, scenario), KPIs in table order, with columns ``kpi,
         scenario, mean, ci_low, ci_high, sd, replications`` (as :func:`summarize`),
@@ -518,8 +520,9 @@ def compare(
     per_rep: list[pd.DataFrame] = []
     provenance: list[dict[str, Any]] = []
     for name, scenario in zip(names, loaded, strict=True):
-        frame = run(scenario, seed=seed, steps=steps, replications=replications,
-                    engine=engine, threads=threads, progress=progress)
+        frame = run(with_resampling(scenario), seed=seed, steps=steps,
+                    replications=replications, engine=engine, threads=threads,
+                    progress=progress)
         provenance.append({"label": name, **frame.attrs})
         per_rep.append(kpis_per_replication(frame))
         frame = frame.copy()
@@ -527,6 +530,6 @@ def compare(
         frames.append(frame)
     combined = pd.concat(frames, ignore_index=True)
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
-                      "scenarios": provenance}
+                      "scenarios": provenance, "networks": networks_summary(provenance)}
 
     return combined, _kpi_table(names, per_rep)

@@ -32,7 +32,8 @@ from .commerce.params import params_of
 from .commerce.shopper import Shopper, record
 from .commerce.state import FLOAT_TOTALS, TOTALS, columns_of, top_share_ratio
 from .commerce.traits import mean_interest, set_up
-from .network import Network, build_network, check_compatible
+from .network import Network, check_compatible
+from .network.resample import replication_network
 from .presets.agent import Consumer
 from .results import column_reporters, results_frame
 from .rng import Purpose, stream_key, uniform
@@ -65,7 +66,8 @@ class ReferenceModel(mesa.Model):
     replication
         Which replication to simulate: its random stream is (seed, replication).
     network
-        A prebuilt network (default: built from the scenario).
+        A prebuilt network (default: the network of ``replication``, see
+        :func:`sim.network.resample.replication_network`).
     """
 
     def __init__(self, scenario: Scenario, *, seed: int | None = None, replication: int = 0,
@@ -75,7 +77,8 @@ class ReferenceModel(mesa.Model):
         self.config = scenario
         self.seed = seed
         self.replication = replication
-        self.network = build_network(scenario) if network is None else network
+        self.network = (replication_network(scenario, replication) if network is None
+                        else network)
         check_compatible(scenario, self.network)
         self.stream = stream_key(seed, replication)
         self.time_step = 0

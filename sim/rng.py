@@ -48,6 +48,7 @@ class Purpose(IntEnum):
     ADOPT = 3
     CELF = 4
     COMMUNITY = 5
+    NETWORK = 6
     # commerce model: consumer traits (drawn at step 0) ...
     TIES = 10
     FIT = 11

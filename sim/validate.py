@@ -4,7 +4,8 @@ Each check runs shipped scenarios (or evaluates a model formula), measures one f
 from docs/calibration.md and compares it with its target. Comparisons between
 strategies use common random numbers (the same seed for both) and require the paired
 difference to exceed ``z`` standard errors, so a check passes only when the effect is
-clearly there, not by chance.
+clearly there, not by chance. The market runs draw one network per replication
+(:func:`sim.experiment.with_resampling`), so the intervals include network variation.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pandas as pd
 
 from .commerce.brand import review_boost
 from .errors import WomError
-from .experiment import run
+from .experiment import run, with_resampling
 from .lessons import frequency_sweep
+from .network.resample import networks_used
 from .scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -76,8 +78,8 @@ def review_checks(scenario_path: Path) -> list[Check]:
 def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list[Check]:
     """Run push, engagement and a frequency sweep; return every check."""
     overrides = [f"run.replications={replications}", f"run.seed={seed}"]
-    push = run(load_scenario(SCENARIOS / "push.toml", overrides))
-    engage = run(load_scenario(SCENARIOS / "engagement.toml", overrides))
+    push = run(with_resampling(load_scenario(SCENARIOS / "push.toml", overrides)))
+    engage = run(with_resampling(load_scenario(SCENARIOS / "engagement.toml", overrides)))
     checks = [
         _versus("push wins early: customers at week 8 (push - engagement)",
                 _final(engage, "customers", 8), _final(push, "customers", 8), z, "push ahead"),
@@ -111,8 +113,8 @@ def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list
 def frequency_checks(replications: int, seed: int, z: float,
                      frequencies: tuple[int, ...] = (1, 4, 12)) -> list[Check]:
     """Conversions in a year against ad frequency, money no object: an inverted U."""
-    sweep = frequency_sweep(load_scenario(SCENARIOS / "push.toml"), frequencies, seed=seed,
-                            replications=replications)
+    sweep = frequency_sweep(with_resampling(load_scenario(SCENARIOS / "push.toml")),
+                            frequencies, seed=seed, replications=replications)
     adopted = {f: sweep.loc[sweep["frequency"] == f, "adopted"].to_numpy(float)
                for f in frequencies}
     low, mid, high = frequencies
@@ -130,6 +132,11 @@ def run_checks(replications: int = 10, seed: int = 1) -> list[Check]:
         raise WomError(f"validate runs the shipped scenarios and cannot find {SCENARIOS}; "
                        "install wom-sim from a source checkout (pip install -e .)")
     return review_checks(SCENARIOS / "market.toml") + market_checks(replications, seed)
+
+
+def networks() -> str:
+    """Which networks the market checks run on (:func:`sim.experiment.with_resampling`)."""
+    return networks_used(with_resampling(load_scenario(SCENARIOS / "market.toml")))
 
 
 def report(checks: list[Check]) -> str:

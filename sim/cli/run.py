@@ -128,6 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"seed {meta['seed']}, engine {args.engine}, wom-sim {meta['wom_sim_version']})")
     print(f"consumers     {s['population']:,}   replications {s['replications']}   "
           f"steps {s['steps']}")
+    print(f"networks      {meta['networks']}")
     ci = f" +/- {s['adopted_ci95']:,.1f} (95% CI)" if s["replications"] > 1 else ""
     print(f"adopted       {s['adopted_mean']:,.1f}{ci} = {s['adopted_share']:.1%} "
           f"at step {s['steps']}")
@@ -267,6 +268,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"run           consumers {consumers}   seed {meta['seed']}   replications "
           f"{replications}   steps {steps}   engine {args.engine}   "
           f"wom-sim {meta['wom_sim_version']}")
+    print(f"networks      {meta['networks']}")
     print()
     print(kpi_table_text(kpis, replications))
     print()
@@ -300,9 +302,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``wom validate``: the calibration checks; returns 0 if all pass, else 1."""
-    from ..validate import report, run_checks
+    from ..validate import networks, report, run_checks
 
     _warn_compile()
     checks = run_checks(replications=args.replications, seed=args.seed)
     print(report(checks))
+    print(f"networks: {networks()}")
     return 0 if all(c.ok for c in checks) else 1

@@ -106,7 +106,8 @@ class NetworkConfig(Section):
     """The social network consumers talk on. Edge `u v` means u can influence v.
 
     Market: who can talk to whom is part of the world a strategy meets (the file-reading
-    keys choose which network that is); only ``seed`` is a run setting, as the other seeds.
+    keys choose which network that is); only ``seed`` and ``resample`` are run settings
+    (which network is drawn, and whether each replication draws its own).
     """
 
     kind: Literal[NETWORK_KINDS] = market(  # type: ignore[valid-type]
@@ -170,6 +171,13 @@ class NetworkConfig(Section):
     seed: int | None = run_setting(
         None, ge=0, description="Seed of the network generator (default: run.seed)."
     )
+    resample: bool | None = run_setting(
+        None,
+        description="Draw a new network for each replication r, seeded from (network.seed "
+        "or run.seed, r), so intervals include network-to-network variation. Unset: off for "
+        "`wom run`, on for `wom compare` and `wom validate`. Only generated networks are "
+        "resampled: no effect for mixed and complete, an error for file.",
+    )
     weak_share: float = market(
         0.0, ge=0, le=1,
         description="Share of ties that are weak (acquaintances), drawn per tie (Granovetter).")
@@ -182,6 +190,9 @@ class NetworkConfig(Section):
     def _kind_needs(self) -> NetworkConfig:
         if self.kind == "file" and self.path is None:
             raise ValueError("network.kind = 'file' needs network.path")
+        if self.kind == "file" and self.resample:
+            raise ValueError("network.resample: a file network is fixed and cannot be "
+                             "resampled; use a generated network.kind or drop resample")
         if self.kind != "file" and self.path is not None:
             raise ValueError(f"network.path is only used with kind = 'file', not {self.kind!r}")
         if self.kind == "erdos_renyi" and (self.mean_degree is None) == (
