@@ -52,10 +52,10 @@ def _pick_attached(src: np.ndarray, dst: np.ndarray, first_slot: int, n_slots: i
 @njit(cache=True)
 def _taken(chosen: np.ndarray, count: int, v: int) -> bool:
     """Whether ``v`` is among ``chosen[:count]``."""
+    hits = 0
     for q in range(count):
-        if chosen[q] == v:
-            return True
-    return False
+        hits += chosen[q] == v
+    return hits > 0
 
 
 @njit(cache=True)
