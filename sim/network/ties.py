@@ -27,39 +27,70 @@ from .csr import Network, from_edges
 @njit(cache=True)
 def _shared(indices: np.ndarray, a0: int, a1: int, b0: int, b1: int) -> int:
     """Size of the intersection of the sorted slices ``indices[a0:a1]`` (the shorter)
-    and ``indices[b0:b1]``: each element of the first is searched in what is left of
-    the second, so the cost is O(len(a) log len(b))."""
+    and ``indices[b0:b1]``: a merge when their lengths are close, else each element of
+    the first searched in what is left of the second (O(len(a) log len(b)))."""
     count = 0
     lo = b0
-    for p in range(a0, a1):
-        x = indices[p]
-        hi = b1
-        while lo < hi:  # first position in [lo, b1) with indices >= x
-            mid = (lo + hi) >> 1
-            if indices[mid] < x:
-                lo = mid + 1
+    if 8 * (a1 - a0) >= b1 - b0:
+        p = a0
+        while p < a1 and lo < b1:
+            if indices[p] < indices[lo]:
+                p += 1
+            elif indices[p] > indices[lo]:
+                lo += 1
             else:
-                hi = mid
+                count += 1
+                p += 1
+                lo += 1
+        return count
+    for p in range(a0, a1):
+        lo = _lower_bound(indices, lo, b1, indices[p])
         if lo == b1:
             break
-        if indices[lo] == x:
+        if indices[lo] == indices[p]:
             count += 1
             lo += 1
     return count
 
 
+@njit(cache=True)
+def _lower_bound(indices: np.ndarray, lo: int, hi: int, x: int) -> int:
+    """First position in ``[lo, hi)`` whose value is >= ``x`` (the slice is sorted)."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if indices[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, parallel=True)
+def _locate(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
+            cols: np.ndarray) -> np.ndarray:
+    """Position of the edge from ``cols[p]`` in row ``rows[p]`` (it must be stored)."""
+    out = np.empty(len(rows), dtype=np.int64)
+    for p in prange(len(rows)):
+        out[p] = _lower_bound(indices, indptr[rows[p]], indptr[rows[p] + 1], cols[p])
+    return out
+
+
 @njit(cache=True, parallel=True)
 def _common_neighbours(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
-    """Number of common neighbours of the two ends of every stored edge."""
+    """Number of common neighbours of the two ends of every stored edge of an
+    undirected CSR (each tie intersected once, from its larger end's row)."""
     n = len(indptr) - 1
     out = np.zeros(len(indices), dtype=np.int64)
     for v in prange(n):
         for p in range(indptr[v], indptr[v + 1]):
             u = indices[p]
+            if u > v:
+                break
             if indptr[u + 1] - indptr[u] < indptr[v + 1] - indptr[v]:
                 out[p] = _shared(indices, indptr[u], indptr[u + 1], indptr[v], indptr[v + 1])
             else:
                 out[p] = _shared(indices, indptr[v], indptr[v + 1], indptr[u], indptr[u + 1])
+            out[_lower_bound(indices, indptr[u], indptr[u + 1], v)] = out[p]
     return out
 
 
@@ -151,15 +182,16 @@ def overlap_weak_ties(net: Network, weak_share: float, seed: int) -> NDArray[np.
        Sociology 78, 1360-1380.
     """
     und = _undirected(net)
-    listener = np.repeat(np.arange(und.n, dtype=np.uint64), und.in_degree)
-    source = und.indices.astype(np.uint64)
-    once = source < listener
-    key = source[once] * np.uint64(1 << 32) + listener[once]
+    listener = np.repeat(np.arange(und.n, dtype=np.int64), und.in_degree)
+    source = und.indices.astype(np.int64)
+    once = np.flatnonzero(source < listener)
+    key = source[once].astype(np.uint64) * np.uint64(1 << 32) + listener[once].astype(np.uint64)
     ties = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES)
-    rank = np.lexsort((ties, overlap(und)[once]))
-    weak_keys = np.sort(key[rank[:round(weak_share * len(key))]])
-    own = np.repeat(np.arange(net.n, dtype=np.uint64), net.in_degree)
-    src = net.indices.astype(np.uint64)
-    pair = np.minimum(src, own) * np.uint64(1 << 32) + np.maximum(src, own)
-    at = np.minimum(np.searchsorted(weak_keys, pair), max(len(weak_keys) - 1, 0))
-    return weak_keys[at] == pair if len(weak_keys) else np.zeros(net.n_edges, dtype=bool)
+    weak_slots = once[np.lexsort((ties, overlap(und)[once]))[:round(weak_share * len(once))]]
+    weak = np.zeros(und.n_edges, dtype=bool)
+    weak[weak_slots] = True
+    weak[_locate(und.indptr, und.indices, source[weak_slots], listener[weak_slots])] = True
+    if not net.directed:
+        return weak
+    own = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
+    return weak[_locate(und.indptr, und.indices, own, net.indices.astype(np.int64))]
