@@ -201,7 +201,7 @@ def test_widget_bounds_and_texts_come_from_the_schema() -> None:
     assert ui_bounds("budget.total") == (0, 1e12)
     assert field_info("community.enabled").kind == "bool"
     assert field_info("network.kind").ui_choices == (
-        "barabasi_albert", "watts_strogatz", "erdos_renyi", "stochastic_block")
+        "barabasi_albert", "clustered", "watts_strogatz", "erdos_renyi", "stochastic_block")
     assert shortlist_keys() == [
         "network.kind", "budget.total", "ads.reach", "ads.frequency", "promotions.discount",
         "promotions.referral_reward", "community.enabled", "influencers.count"]

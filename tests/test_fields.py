@@ -41,7 +41,7 @@ def test_a_float_key():
 def test_a_choice_key():
     info = field_info("network.kind")
     assert info.kind == "choice" and info.choices == NETWORK_KINDS
-    assert info.ui_choices == ("barabasi_albert", "watts_strogatz", "erdos_renyi",
+    assert info.ui_choices == ("barabasi_albert", "clustered", "watts_strogatz", "erdos_renyi",
                                "stochastic_block")
     assert set(info.ui_choices) <= set(info.choices)
     strategy = field_info("seeding.strategy")

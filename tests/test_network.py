@@ -489,7 +489,8 @@ def _fingerprint() -> str:
     for net in (nw.barabasi_albert(3000, 4, seed=12), nw.watts_strogatz(3000, 6, 0.3, seed=12),
                 nw.erdos_renyi(3000, mean_degree=5, seed=12),
                 nw.stochastic_block([1000, 2000], 0.01, 0.001, seed=12),
-                nw.configuration(nw.powerlaw_degrees(3000, 2.2, 2, seed=12), seed=12)):
+                nw.configuration(nw.powerlaw_degrees(3000, 2.2, 2, seed=12), seed=12),
+                nw.clustered(3000, 4, triad=0.9, community_size=150, mixing=0.2, seed=12)):
         h.update(net.indptr.tobytes())
         h.update(net.indices.tobytes())
     return h.hexdigest()

@@ -8,6 +8,10 @@ the *listener*: row ``v`` lists the nodes that can influence ``v``.
 - :mod:`sim.network.generators`: :func:`mixed`, :func:`complete` and the random graph
   models (Erdos-Renyi, Barabasi-Albert, Watts-Strogatz, stochastic block,
   configuration model with :func:`powerlaw_degrees`).
+- :mod:`sim.network.clustered`: :func:`clustered`, communities with hubs and clustering
+  (Holme-Kim growth inside communities, preferential bridges between them).
+- :mod:`sim.network.ties`: neighbourhood overlap (:func:`overlap`), the weak ties it
+  picks (:func:`overlap_weak_ties`) and :func:`average_clustering`.
 - :mod:`sim.network.loaders`: :func:`load_edgelist` for text, csv and tsv files.
 - :mod:`sim.network.sampling`: :func:`bernoulli_positions`, the geometric-skip sampler.
 - :mod:`sim.network.build`: :func:`build_network` from a scenario (with weak ties,
@@ -15,6 +19,7 @@ the *listener*: row ``v`` lists the nodes that can influence ``v``.
 """
 
 from .build import build_network, check_compatible, tie_strengths
+from .clustered import clustered, community_sizes
 from .csr import MAX_NETWORKX_EDGES, MAX_NODES, Network, from_edges, from_networkx
 from .generators import (
     MAX_COMPLETE_NODES,
@@ -29,16 +34,21 @@ from .generators import (
 )
 from .loaders import load_edgelist
 from .sampling import bernoulli_positions
+from .ties import average_clustering, common_neighbours, overlap, overlap_weak_ties
 
 __all__ = [
     "MAX_COMPLETE_NODES",
     "MAX_NETWORKX_EDGES",
     "MAX_NODES",
     "Network",
+    "average_clustering",
     "barabasi_albert",
     "bernoulli_positions",
     "build_network",
     "check_compatible",
+    "clustered",
+    "common_neighbours",
+    "community_sizes",
     "complete",
     "configuration",
     "erdos_renyi",
@@ -46,6 +56,8 @@ __all__ = [
     "from_networkx",
     "load_edgelist",
     "mixed",
+    "overlap",
+    "overlap_weak_ties",
     "powerlaw_degrees",
     "stochastic_block",
     "tie_strengths",

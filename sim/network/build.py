@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..rng import Purpose, stream_key, uniform_array
+from .clustered import clustered
 from .csr import Network
 from .generators import (
     barabasi_albert,
@@ -27,6 +28,7 @@ from .generators import (
     watts_strogatz,
 )
 from .loaders import load_edgelist, negative_weight_line
+from .ties import overlap_weak_ties
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -36,7 +38,9 @@ def build_network(scenario: Scenario) -> Network:
     """The network described by ``scenario.network``, with its weak ties.
 
     Random networks are seeded by ``network.seed``, else by ``run.seed``. A share
-    ``network.weak_share`` of the ties is then made weak (see :func:`tie_strengths`).
+    ``network.weak_share`` of the ties is then made weak: drawn at random
+    (``network.tie_strength = "random"``, :func:`tie_strengths`) or the ties of lowest
+    neighbourhood overlap (``"overlap"``, :func:`sim.network.ties.overlap_weak_ties`).
 
     Parameters
     ----------
@@ -62,6 +66,10 @@ def build_network(scenario: Scenario) -> Network:
     if cfg.weak_share <= 0 or net.n_edges == 0:
         return net
     seed = cfg.seed if cfg.seed is not None else scenario.run.seed
+    if cfg.tie_strength == "overlap":
+        weak = overlap_weak_ties(net, cfg.weak_share, seed)
+        weights = np.where(weak, net.weights * np.float32(cfg.weak_weight), net.weights)
+        return dataclasses.replace(net, weights=weights.astype(np.float32))
     listener = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
     weights = tie_strengths(net.weights, net.indices.astype(np.int64), listener,
                             cfg.weak_share, cfg.weak_weight, seed)
@@ -140,6 +148,11 @@ def _build_graph(scenario: Scenario) -> Network:
         if cfg.k >= n:
             raise ScenarioError(f"network.k: must be below population.size = {n}, found {cfg.k}")
         return watts_strogatz(n, cfg.k, cfg.rewire, seed=seed)
+    if cfg.kind == "clustered":
+        if cfg.m >= n:
+            raise ScenarioError(f"network.m: must be below population.size = {n}, found {cfg.m}")
+        return clustered(n, cfg.m, triad=cfg.triad, community_size=cfg.community_size,
+                         mixing=cfg.mixing, seed=seed)
     if cfg.kind == "stochastic_block":
         return stochastic_block(_block_sizes(cfg.blocks, n), cfg.p_in, cfg.p_out, seed=seed)
     degrees = cfg.degrees

@@ -36,6 +36,7 @@ NETWORK_KINDS = (
     "complete",
     "erdos_renyi",
     "barabasi_albert",
+    "clustered",
     "watts_strogatz",
     "stochastic_block",
     "configuration",
@@ -112,11 +113,13 @@ class NetworkConfig(Section):
 
     kind: Literal[NETWORK_KINDS] = market(  # type: ignore[valid-type]
         "barabasi_albert",
-        ui={"choices": ["barabasi_albert", "watts_strogatz", "erdos_renyi",
+        ui={"choices": ["barabasi_albert", "clustered", "watts_strogatz", "erdos_renyi",
                         "stochastic_block"], "shortlist": True},
         description="mixed (no network: everyone meets everyone, Bass mean field), complete, "
-        "erdos_renyi, barabasi_albert, watts_strogatz, stochastic_block, configuration, "
-        "or file (an edge list at network.path).",
+        "erdos_renyi, barabasi_albert, clustered (communities, hubs and clustering: "
+        "Holme-Kim growth inside communities, preferential bridges between them), "
+        "watts_strogatz, stochastic_block, configuration, or file (an edge list at "
+        "network.path).",
     )
     path: Path | None = market(
         None,
@@ -144,7 +147,17 @@ class NetworkConfig(Section):
     edge_probability: float | None = market(
         None, ge=0, le=1, description="erdos_renyi: probability of each possible edge."
     )
-    m: int = market(3, ge=1, description="barabasi_albert: edges attached by each new node.")
+    m: int = market(3, ge=1, description="barabasi_albert, clustered: edges attached by each "
+                    "new node (mean degree about 2 m).")
+    triad: float = market(
+        0.9, ge=0, le=1, description="clustered: probability that a tie inside a community "
+        "closes a triangle (Holme-Kim triad formation); raises clustering.")
+    community_size: int = market(
+        150, ge=2, unit="consumers", description="clustered: mean community size; the "
+        "population splits into round(size / community_size) near-equal communities.")
+    mixing: float = market(
+        0.2, ge=0, le=1, description="clustered: share of each consumer's ties made to other "
+        "communities (the LFR mixing parameter).")
     k: int = market(
         4, ge=2, description="watts_strogatz: each node joined to its k nearest ring neighbours."
     )
@@ -180,9 +193,13 @@ class NetworkConfig(Section):
     )
     weak_share: float = market(
         0.0, ge=0, le=1,
-        description="Share of ties that are weak (acquaintances), drawn per tie (Granovetter).")
+        description="Share of ties that are weak (acquaintances, Granovetter); see tie_strength.")
     weak_weight: float = market(
         0.3, ge=0, le=1, description="Weight multiplier of a weak tie (strong ties keep theirs).")
+    tie_strength: Literal["random", "overlap"] = market(
+        "random", description="Which ties are weak: random (each with probability "
+        "weak_share) or overlap (the weak_share of ties whose ends share the fewest friends, "
+        "Onnela et al. 2007: they bridge communities).")
 
     _seed_fits = field_validator("seed")(_seed_fits)
 
