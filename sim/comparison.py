@@ -184,6 +184,18 @@ def _notes(loaded: list[Scenario], names: list[str], differences: dict[str, Any]
     return notes
 
 
+def _attrs(loaded: list[Scenario], names: list[str], differences: dict[str, Any],
+           spend: dict[str, Any]) -> dict[str, Any]:
+    """The ``attrs`` of the KPI table of :func:`compare`."""
+    pairs = len(names) * (len(names) - 1) // 2
+    return {
+        "multiple_comparisons": (f"Holm-adjusted over the {pairs} pairs of each KPI"
+                                 if pairs > 1 else "none (one pair)"),
+        "models": {name: sc.diffusion.model for name, sc in zip(names, loaded, strict=True)},
+        "different_markets": differences, **spend,
+        "warnings": _notes(loaded, names, differences, spend)}
+
+
 def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,
@@ -198,10 +210,9 @@ def compare(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run scenarios on common random numbers and compare their KPIs.
 
-    Every scenario runs with :func:`sim.run` with the same seed, steps and
-    replications, so replication r of each scenario uses the same random stream
-    (seed, r): the replications are paired, and the differences between scenarios
-    vary much less than the scenarios themselves.
+    Every scenario runs with :func:`sim.run` with the same seed, steps and replications:
+    replication r of each uses the same random stream (seed, r), so the replications are
+    paired (common random numbers).
 
     Parameters
     ----------
@@ -214,8 +225,7 @@ def compare(
     engine, threads, progress
         As for :func:`sim.run`.
     labels
-        Names of the scenarios in the tables (default: the scenario's ``name``, else
-        the file stem; repeated names get ``#2``, ``#3``, ...).
+        Names in the tables (default: ``name``, else the file stem; repeats get ``#2``).
     allow_different_markets
         Compare scenarios whose market keys differ (refused by default).
 
@@ -226,19 +236,15 @@ def compare(
         ``combined.attrs`` holds the seed, engine, package version and, under
         ``"scenarios"``, the provenance of each run.
     kpis : pandas.DataFrame
-        One row per (kpi, scenario), KPIs in table order, with columns ``kpi,
-        scenario, mean, ci_low, ci_high, sd, replications`` (as :func:`sim.summarize`),
-        ``diff_mean, diff_ci_low, diff_ci_high, diff_replications``: the mean paired
-        difference ``scenario - first`` over the replications where both values exist,
-        with its 95% t interval (NaN on the first scenario's rows),
-        ``diff_p_adjusted`` and ``diff_significant`` (its paired t-test, Holm-adjusted
-        over all pairs with more than two scenarios), ``winner`` (a label or ``""``) and
-        ``verdict`` (the winner, ``"no clear winner"``, ``"n/a for ..."`` or
-        ``"descriptive"``) by :func:`sim.metrics.winner`. ``kpis.attrs`` holds
-        ``multiple_comparisons`` (how the pairs were adjusted), ``models`` (label ->
-        diffusion model), ``different_markets`` (:func:`market_differences`),
-        ``spend``, ``spend_gap`` and ``spend_gap_flagged`` (:func:`spend_summary`) and
-        ``warnings`` (sentences, also issued with :func:`warnings.warn`).
+        One row per (kpi, scenario) with the columns :data:`KPI_COLUMNS`: the KPI's
+        :func:`sim.summarize` row; ``diff_*``: the paired difference ``scenario - first``
+        (:func:`sim.metrics.paired_difference`; NaN on the first scenario's rows) with
+        ``diff_p_adjusted`` and ``diff_significant`` (Holm-adjusted over all pairs with
+        more than two scenarios); ``winner`` (a label or ``""``) and ``verdict`` (the
+        winner, ``"no clear winner"``, ``"n/a for ..."`` or ``"descriptive"``) by
+        :func:`sim.metrics.winner`. ``kpis.attrs``: ``multiple_comparisons``, ``models``,
+        ``different_markets`` (:func:`market_differences`), ``spend``, ``spend_gap``,
+        ``spend_gap_flagged`` (:func:`spend_summary`) and ``warnings`` (also warned).
 
     Raises
     ------
@@ -250,34 +256,23 @@ def compare(
     if len(scenarios) < 2:
         raise WomError(f"compare: expected at least 2 scenarios, found {len(scenarios)}")
     loaded = [sc if isinstance(sc, Scenario) else load_scenario(sc) for sc in scenarios]
-    paths = [None if isinstance(sc, Scenario) else str(sc) for sc in scenarios]
-    names = _labels(loaded, paths, labels)
+    names = _labels(loaded, [None if isinstance(sc, Scenario) else str(sc)
+                             for sc in scenarios], labels)
     differences = _check_markets(loaded, names, allow_different_markets)
     plan = loaded[0].run
-    seed = plan.seed if seed is None else seed
-    steps = plan.steps if steps is None else steps
+    seed, steps = (plan.seed if seed is None else seed), (plan.steps if steps is None else steps)
     replications = plan.replications if replications is None else replications
 
-    frames: dict[str, pd.DataFrame] = {}
-    per_rep: list[pd.DataFrame] = []
-    for name, scenario in zip(names, loaded, strict=True):
-        frames[name] = run(scenario, seed=seed, steps=steps, replications=replications,
-                           engine=engine, threads=threads, progress=progress)
-        per_rep.append(kpis_per_replication(frames[name]))
+    frames = {name: run(scenario, seed=seed, steps=steps, replications=replications,
+                        engine=engine, threads=threads, progress=progress)
+              for name, scenario in zip(names, loaded, strict=True)}
     combined = pd.concat([frame.assign(scenario=name)[["scenario", *frame.columns]]
                           for name, frame in frames.items()], ignore_index=True)
     combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
                       "scenarios": [{"label": name, **frame.attrs}
                                     for name, frame in frames.items()]}
-    kpis = _kpi_table(names, per_rep)
-    spend = spend_summary(frames)
-    notes = _notes(loaded, names, differences, spend)
-    pairs = len(names) * (len(names) - 1) // 2
-    kpis.attrs = {
-        "multiple_comparisons": (f"Holm-adjusted over the {pairs} pairs of each KPI"
-                                 if pairs > 1 else "none (one pair)"),
-        "models": {name: sc.diffusion.model for name, sc in zip(names, loaded, strict=True)},
-        "different_markets": differences, **spend, "warnings": notes}
-    for note in notes:
+    kpis = _kpi_table(names, [kpis_per_replication(frame) for frame in frames.values()])
+    kpis.attrs = _attrs(loaded, names, differences, spend_summary(frames))
+    for note in kpis.attrs["warnings"]:
         warnings.warn(note, UserWarning, stacklevel=2)
     return combined, kpis

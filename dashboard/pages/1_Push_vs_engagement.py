@@ -248,12 +248,17 @@ def main() -> None:
         return
 
     st.subheader("What happened in this run")
+    st.markdown(summary(table, labels, mix_label, share, horizon, cross_customers,
+                        cross_profit, peak, early_verdict(combined)))
+
+
+def early_verdict(combined: pd.DataFrame) -> str:
+    """Who had more active customers at week EARLY_WEEK, by :func:`sim.metrics.winner`
+    on the paired replications: "push", "engagement" or "no clear winner"."""
     early = combined[combined["time"] == EARLY_WEEK]
-    verdict = winner(f"week_{EARLY_WEEK}_customers", {
+    return winner(f"week_{EARLY_WEEK}_customers", {
         label: early[early["scenario"] == label].sort_values("replication")["customers"]
         .to_numpy(float) for label in ("push", "engagement")})["verdict"]
-    st.markdown(summary(table, labels, mix_label, share, horizon, cross_customers,
-                        cross_profit, peak, verdict))
 
 
 def summary(table: pd.DataFrame, labels: list[str], mix_label: str, share: int,
