@@ -186,14 +186,14 @@ def test_bad_upload_shows_an_error(content: bytes, needle: str) -> None:
 def test_valid_upload_runs_with_the_shipped_scenarios() -> None:
     at = app_test(APP).run()
     at.multiselect(key="scenarios").set_value(["push"])
-    upload = b'base = "push.toml"\nname = "cheap_push"\n[ads]\ncost_per_exposure = 0.02\n'
-    at.file_uploader(key="uploads").set_value(("cheap.toml", upload, "application/toml"))
+    upload = b'base = "push.toml"\nname = "light_push"\n[ads]\nreach = 0.2\n'
+    at.file_uploader(key="uploads").set_value(("light.toml", upload, "application/toml"))
     set_run_settings(at, {"population.size": 600, "run.steps": 15, "run.replications": 2,
                           "run.seed": 1})
     at.button(key="run").click().run()
     assert_clean(at)
-    assert [m.value for m in at.markdown if m.value in ("**push**", "**cheap_push**")] == \
-        ["**push**", "**cheap_push**"]
+    assert [m.value for m in at.markdown if m.value in ("**push**", "**light_push**")] == \
+        ["**push**", "**light_push**"]
 
 
 def test_parse_upload_resolves_shipped_bases() -> None:
@@ -274,7 +274,7 @@ def test_blend_endpoints_are_the_two_strategies() -> None:
         b = sim.run(pure)
         pd.testing.assert_frame_equal(a, b, check_like=True)
     half = blend_strategies(push, engagement, 0.5)
-    assert half.budget.total == push.budget.total == engagement.budget.total
+    assert half.budget.total == pytest.approx((push.budget.total + engagement.budget.total) / 2)
     assert half.ads.reach == pytest.approx((push.ads.reach + engagement.ads.reach) / 2)
     assert half.promotions.discount == pytest.approx(push.promotions.discount / 2)
     assert half.community.enabled
