@@ -3,8 +3,12 @@
 Pick shipped scenarios or upload TOML files, override the key levers for all of them,
 press Run: every scenario runs with :func:`sim.compare` on common random numbers (one
 scenario: :func:`sim.run` and :func:`sim.summarize`), and the page shows KPI cards with
-paired differences to the first scenario, the winner of each KPI, time series with 95%
-bands and downloads. Runs are cached on the resolved scenarios, seed and replications.
+paired differences to the first scenario (arrows coloured only when significant), each
+scenario's spend, the winner of each KPI by the one significance rule
+(:func:`sim.metrics.winner`: "no clear winner" unless the paired difference is
+significant), time series with 95% bands and downloads. Scenarios whose market keys
+differ are refused unless the user ticks a box. Runs are cached on the resolved
+scenarios, seed, replications and that choice.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import streamlit as st
 
 from dashboard import charts, common
 from sim import jit
+from sim.comparison import describe_differences, market_differences, unique_labels
 from sim.errors import WomError
-from sim.metrics import time_bands, unique_labels
+from sim.metrics import LOWER_IS_BETTER, time_bands
 from sim.scenario import Scenario, shortlist_keys, value_of
 
 RUN_SETTINGS = ("population.size", "run.steps", "run.replications", "run.seed")
@@ -108,18 +113,22 @@ def kpi_cards(kpis: pd.DataFrame, labels: tuple[str, ...]) -> None:
     st.subheader("Key figures")
     if len(labels) > 1:
         st.caption(f"Mean over replications; deltas are the mean paired difference to "
-                   f"**{labels[0]}** (common random numbers).")
+                   f"**{labels[0]}** (common random numbers), in green or red only when "
+                   "significant (paired 95% CI excludes 0; Holm-adjusted with more than two "
+                   "scenarios), grey otherwise.")
     for k, label in enumerate(labels):
         st.markdown(f"**{label}**")
         columns = st.columns(len(common.KPI_CARDS))
         for column, (kpi, title, help_text) in zip(columns, common.KPI_CARDS, strict=True):
             row = common.kpi_row(kpis, kpi, label)
             value = common.format_kpi(kpi, None if row is None else float(row["mean"]))
-            delta = None
+            delta, colour = None, "off"
             if k > 0 and row is not None:
                 text = common.format_kpi(kpi, float(row["diff_mean"]), delta=True)
                 delta = None if text == "n/a" else text
-            column.metric(title, value, delta, help=help_text)
+                if row["diff_significant"]:
+                    colour = "inverse" if kpi in LOWER_IS_BETTER else "normal"
+            column.metric(title, value, delta, delta_color=colour, help=help_text)
 
 
 def winner_table(kpis: pd.DataFrame, labels: tuple[str, ...]) -> None:
@@ -128,15 +137,33 @@ def winner_table(kpis: pd.DataFrame, labels: tuple[str, ...]) -> None:
     order = list(dict.fromkeys(kpis["kpi"]))
     table = kpis.pivot(index="kpi", columns="scenario", values="mean")
     table = table.reindex(index=order, columns=list(labels))
-    table["winner"] = kpis.groupby("kpi", sort=False)["winner"].first().reindex(order)
+    table["winner"] = kpis.groupby("kpi", sort=False)["verdict"].first().reindex(order)
     table = table[table[list(labels)].notna().any(axis=1)]
-    table["winner"] = table["winner"].replace("", "-")
+    table["winner"] = table["winner"].replace("descriptive", "-")
     st.dataframe(table, column_config={
         label: st.column_config.NumberColumn(format="localized") for label in labels})
-    st.caption("Higher is better except for total_cost, cost_per_acquisition and "
-               "total_churned; descriptive KPIs have no winner.")
+    rule = (f"{kpis.attrs['multiple_comparisons']} (Holm 1979): the best mean wins only if "
+            "significantly better than every other scenario" if len(labels) > 2
+            else "the paired 95% CI of the difference excludes 0")
+    st.caption(f"A KPI names a winner only when {rule}; otherwise no clear winner. A KPI "
+               "that is n/a in any scenario has no winner. Higher is better except for "
+               "total_cost, cost_per_acquisition and total_churned; descriptive KPIs (-) "
+               "have no winner.")
     with st.expander("Every KPI with 95% intervals and paired differences"):
         st.dataframe(kpis, hide_index=True)
+
+
+def fairness(kpis: pd.DataFrame) -> None:
+    """The comparison's warnings (models, markets, spend gap) and each scenario's spend."""
+    for note in kpis.attrs.get("warnings", []):
+        st.warning(note)
+    spend = kpis.attrs.get("spend", {})
+    if spend and any(pd.notna(s["mean"]) for s in spend.values()):
+        cells = " · ".join(f"{label} {common.format_kpi('total_cost', s['mean'])}"
+                           for label, s in spend.items())
+        gap = kpis.attrs["spend_gap"]
+        st.caption(f"Spend (cumulative_cost at the end, mean): {cells} · gap "
+                   f"{'n/a' if pd.isna(gap) else f'{gap:.1%}'}")
 
 
 def time_charts(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
@@ -196,7 +223,7 @@ def downloads(combined: pd.DataFrame, kpis: pd.DataFrame, texts: tuple[str, ...]
 
 
 def show_results(request: tuple) -> None:
-    texts, labels, seed, replications = request
+    texts, labels, seed, replications, allow = request
     steps = common.scenario_of_text(texts[0]).run.steps
     population = common.scenario_of_text(texts[0]).population.size
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
@@ -204,18 +231,41 @@ def show_results(request: tuple) -> None:
     if not jit.cache_is_warm():
         what += " (the first run compiles the engine: about 30 s)"
     outcome = common.attempt(
-        lambda: common.run_scenarios(texts, labels, seed, replications), what)
+        lambda: common.run_scenarios(texts, labels, seed, replications, allow), what)
     if outcome is None:
         return
     combined, kpis = outcome
     st.caption(f"seed {seed} · {replications} paired replications · {steps} weeks · "
                f"{population:,} consumers · engine fast · wom-sim "
                f"{combined.attrs.get('wom_sim_version', '?')}")
+    if len(labels) > 1:
+        fairness(kpis)
     kpi_cards(kpis, labels)
     time_charts(combined, labels)
     if len(labels) > 1:
         winner_table(kpis, labels)
     downloads(combined, kpis, texts, labels)
+
+
+def allow_markets(texts: tuple[str, ...], labels: tuple[str, ...]) -> bool | None:
+    """Whether the run may go ahead: True/False (allowed different markets or not), None
+    when the markets differ and the user has not ticked the box (an error is shown)."""
+    scenarios = [common.scenario_of_text(text, label) for text, label in zip(texts, labels,
+                                                                              strict=True)]
+    differences = market_differences(scenarios, labels) if len(scenarios) > 1 else {}
+    if not differences:
+        return False
+    allowed = st.sidebar.checkbox(
+        "Allow different markets", key="allow_markets",
+        help="Compare scenarios whose market keys differ; the difference then mixes "
+             "strategy and market.")
+    if not allowed:
+        st.error("These scenarios' markets differ, so the comparison would not be of "
+                 f"strategies alone: {describe_differences(differences)}. Strategies "
+                 "should set only lever keys. Tick **Allow different markets** in the "
+                 "sidebar to compare them anyway.")
+        return None
+    return True
 
 
 def compare_page() -> None:
@@ -235,8 +285,9 @@ def compare_page() -> None:
         st.info("Select at least one scenario (or upload one) to run.")
         return
     resolved = resolve(entries, overrides)
-    request = None if resolved is None else (
-        *resolved, int(settings["run.seed"]), int(settings["run.replications"]))
+    allow = None if resolved is None else allow_markets(*resolved)
+    request = None if resolved is None or allow is None else (
+        *resolved, int(settings["run.seed"]), int(settings["run.replications"]), allow)
     if pressed:
         if request is None:
             st.error("Fix the problems above, then press Run again.")

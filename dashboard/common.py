@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import tomllib
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -51,6 +52,9 @@ COMMERCE_SCENARIOS = ("push", "engagement", "altimeter_stage1", "altimeter_stage
 KPI_CARDS = (
     ("total_profit", "Profit", "Revenue minus cost of goods minus marketing, summed over "
                                "the run (mean over replications)."),
+    ("total_profit_npv", "Profit (NPV)", "The same profit discounted to the start of the run "
+                                         "at the yearly rate budget.clv_discount, week by "
+                                         "week, as lifetime value is discounted."),
     ("final_customers", "Customers", "Active customers (customer or loyal) at the last week."),
     ("final_clv", "CLV", "Mean 52-week lifetime value of matured customers at the last week "
                          "(n/a before any customer is a year old)."),
@@ -245,20 +249,24 @@ def _single_kpis(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     for column in ("diff_mean", "diff_ci_low", "diff_ci_high"):
         table[column] = math.nan
     table["diff_replications"] = np.int64(0)
+    table["diff_p_adjusted"] = math.nan
+    table["diff_significant"] = False
     table["winner"] = ""
+    table["verdict"] = ""
     return table
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
-                  replications: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  replications: int, allow_different_markets: bool = False
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run resolved scenarios (TOML texts) on common random numbers; cached.
 
     Two or more scenarios run with :func:`sim.compare`; a single one with :func:`sim.run`
     and :func:`sim.summarize`. Returns ``(combined, kpis)`` as :func:`sim.compare`: the
     stacked tidy tables with a leading ``scenario`` column, and one row per (kpi,
-    scenario). The cache key is the scenarios' text, labels, seed and replications, so
-    redrawing a chart never reruns the model.
+    scenario); ``allow_different_markets`` as for :func:`sim.compare`. The cache key is
+    the arguments, so redrawing a chart never reruns the model.
     """
     scenarios = [scenario_of_text(text, label) for text, label in zip(texts, labels,
                                                                        strict=True)]
@@ -271,7 +279,10 @@ def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
                           "wom_sim_version": frame.attrs.get("wom_sim_version"),
                           "scenarios": [{"label": labels[0], **frame.attrs}]}
         return combined, kpis
-    return sim.compare(scenarios, seed=seed, replications=replications, labels=list(labels))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the page shows kpis.attrs["warnings"]
+        return sim.compare(scenarios, seed=seed, replications=replications,
+                           labels=list(labels), allow_different_markets=allow_different_markets)
 
 
 def with_cumulative_profit(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,9 @@ Runs scenarios/push.toml and scenarios/engagement.toml (the same market, the sam
 60,000 budget) on common random numbers and plots the mean of each metric per week with
 its 95% confidence band, and the week from which engagement's cumulative profit stays
 ahead of push's (the crossover), from the mean paths and from the paired difference.
+At week 104 it names the winner of each metric by the one significance rule of wom-sim
+(:func:`sim.metrics.winner`): only when the paired 95% interval of the difference
+excludes 0, otherwise "no clear winner".
 
     python experiments/push_vs_engagement.py [--quick] [--outdir DIR]
 
@@ -32,7 +35,7 @@ from common import (
 from matplotlib.ticker import StrMethodFormatter
 
 import sim
-from sim.metrics import crossover_week, intervals
+from sim.metrics import crossover_week, intervals, winner
 
 NAME = "push_vs_engagement"
 SCENARIO_NAMES = ("push", "engagement")
@@ -130,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r = end.loc[(metric, name)]
                 print(f"week {WEEKS} {metric:<18} {name:<18} "
                       f"{fmt_ci(r['mean'], r['ci_low'], r['ci_high'], digits)}")
+        verdict = winner(metric, {name: data[name][metric][:, -1]
+                                  for name in SCENARIO_NAMES})["verdict"]
+        print(f"week {WEEKS} {metric:<18} {'winner':<18} {verdict} "
+              "(paired 95% CI of the difference excludes 0, else no clear winner)")
     return 0
 
 

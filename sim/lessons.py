@@ -79,8 +79,8 @@ def blend_strategies(push: Scenario, engagement: Scenario, share: float) -> Scen
         engagement`` (integers rounded), where a campaign length of 0 ("whole run")
         counts as ``run.steps``, and the numbers of a section a strategy switches off
         (its community) count as 0. A switch is on when the strategy that uses it has a
-        positive share. ``budget.total`` is the same in both files, so the blend has the
-        same budget. share = 1 gives push, share = 0 engagement.
+        positive share. ``budget.total`` is blended too (the files set it so that their
+        spends match). share = 1 gives push, share = 0 engagement.
 
     Raises
     ------

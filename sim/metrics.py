@@ -15,6 +15,9 @@ KPIs of a commerce table (``diffusion.model = "commerce"``), in this order:
 ``total_revenue``              revenue summed over the run
 ``total_cost``                 marketing cost summed over the run (the spend)
 ``total_profit``               profit (revenue - cost of goods - marketing) over the run
+``total_profit_npv``           the same profit discounted to the start of the run at the
+                               yearly rate ``budget.clv_discount`` (see
+                               :func:`kpis_per_replication`): the net present value
 ``roi``                        total_profit / total_cost (NaN without marketing cost)
 ``cost_per_acquisition``       total_cost / customers acquired during the run (adopted at
                                the last step minus adopted at the first; NaN if none)
@@ -39,23 +42,24 @@ KPIs of a classic preset table (Bass, independent cascade, linear threshold):
 
 Totals are summed over the steps after the first one of each replication (step 0 is the
 starting state), so they match the acquisitions counted by ``cost_per_acquisition``.
+
+Paired comparisons: :func:`paired_difference` (the paired 95% interval of a difference and
+its t-test), :func:`significant`, :func:`holm` (Holm's step-down adjustment) and
+:func:`winner` (the one significance rule of wom-sim: a KPI names a winner only when the
+difference is significant). :func:`sim.comparison.compare` runs scenarios and applies it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .errors import WomError
-from .experiment import networks_summary, run, with_resampling
-from .results import package_version
-from .scenario import Scenario, load_scenario
 
 #: Confidence level of every interval.
 CONFIDENCE = 0.95
@@ -72,8 +76,15 @@ LOWER_IS_BETTER = frozenset({"total_cost", "cost_per_acquisition", "total_churne
 #: Descriptive KPIs with no better direction: a comparison names no winner for them.
 NO_WINNER = frozenset({"peak_step", "top1_spend_ratio"})
 
-#: KPIs that ``wom run`` prints for a commerce table.
-KEY_KPIS = ("final_customers", "total_revenue", "total_cost", "total_profit", "roi",
+#: Significance level of every paired comparison (two-sided): 1 - CONFIDENCE.
+ALPHA = 1 - CONFIDENCE
+
+#: Weeks per year of the money clock (discounting of CLV and of total_profit_npv).
+WEEKS_PER_YEAR = 52.0
+
+#: KPIs that ``wom run`` and ``wom compare`` print for a commerce table.
+KEY_KPIS = ("final_customers", "total_revenue", "total_cost", "total_profit",
+            "total_profit_npv", "roi",
             "cost_per_acquisition", "final_clv", "final_nps", "final_mean_rating",
             "final_community_members")
 
@@ -115,14 +126,27 @@ class _Runs:
         """The column at the last step, per replication."""
         return self.last[column].astype(float)
 
+    def discounted_total(self, column: str, rate: float) -> pd.Series:
+        """The column summed over the steps after the first, each step's value discounted
+        by ``(1 + rate) ** (-t / 52)`` with t the model time (weeks) at the start of its
+        step, so the first week counts in full (as CLV counts the week of acquisition)."""
+        clock = self.ordered["time"] if self.has("time") else self.ordered["step"]
+        start = clock.astype(float).groupby(self.ordered["replication"]).shift(1)
+        factor = (1.0 + rate) ** (-start / WEEKS_PER_YEAR)
+        values = (self.ordered[column].astype(float) * factor).loc[self.later.index]
+        sums = values.groupby(self.later["replication"]).sum()
+        return sums.reindex(self.last.index, fill_value=0).astype(float)
 
-def _commerce_kpis(r: _Runs) -> dict[str, pd.Series]:
+
+def _commerce_kpis(r: _Runs, rate: float | None) -> dict[str, pd.Series]:
     """The KPIs of a commerce table (see the module docstring)."""
     cost, profit = r.total("cost"), r.total("profit")
     acquired = r.final("adopted") - r.first["adopted"].astype(float)
     out = {"final_customers": r.final("customers"), "total_revenue": r.total("revenue"),
-           "total_cost": cost, "total_profit": profit, "roi": _ratio(profit, cost),
-           "cost_per_acquisition": _ratio(cost, acquired)}
+           "total_cost": cost, "total_profit": profit}
+    if rate is not None:
+        out["total_profit_npv"] = r.discounted_total("profit", rate)
+    out.update({"roi": _ratio(profit, cost), "cost_per_acquisition": _ratio(cost, acquired)})
     if r.has("churned"):
         out["total_churned"] = r.total("churned")
     if r.has("clv"):
@@ -166,13 +190,28 @@ def _preset_kpis(r: _Runs) -> dict[str, pd.Series]:
     return {"adopted_share": share, "peak_step": peaks}
 
 
-def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
+def discount_rate(frame: pd.DataFrame) -> float | None:
+    """The yearly discount rate ``budget.clv_discount`` of the scenario in ``frame.attrs``
+    (as :func:`sim.run` records it), or None if the table does not carry it."""
+    budget = frame.attrs.get("scenario", {}).get("budget", {})
+    rate = budget.get("clv_discount") if isinstance(budget, dict) else None
+    return None if rate is None else float(rate)
+
+
+def kpis_per_replication(frame: pd.DataFrame, rate: float | None = None) -> pd.DataFrame:
     """The KPIs of each replication of a result table.
 
     Parameters
     ----------
     frame
         A tidy table as returned by :func:`sim.run`: one row per (replication, step).
+    rate
+        Yearly discount rate of ``total_profit_npv`` (commerce tables): the profit of
+        each step is discounted by ``(1 + rate) ** (-t / 52)``, t the model time in weeks
+        at the start of the step, the weekly discounting of CLV
+        (:func:`sim.commerce.brand.present_values`). None takes the scenario's
+        ``budget.clv_discount`` from ``frame.attrs`` (:func:`discount_rate`); without
+        either, ``total_profit_npv`` is left out.
 
     Returns
     -------
@@ -194,7 +233,8 @@ def kpis_per_replication(frame: pd.DataFrame) -> pd.DataFrame:
         raise WomError("result table: no rows")
     runs = _Runs(frame)
     out: dict[str, pd.Series] = {"final_adopted": runs.final("adopted")}
-    out.update(_commerce_kpis(runs) if is_commerce(frame) else _preset_kpis(runs))
+    rate = discount_rate(frame) if rate is None else rate
+    out.update(_commerce_kpis(runs, rate) if is_commerce(frame) else _preset_kpis(runs))
     table = pd.DataFrame(out, index=runs.last.index).astype(float)
     table.index.name = "replication"
     return table
@@ -360,13 +400,15 @@ def _summary(kpis: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def summarize(frame: pd.DataFrame) -> pd.DataFrame:
+def summarize(frame: pd.DataFrame, rate: float | None = None) -> pd.DataFrame:
     """KPIs of a result table: mean across replications with a 95% confidence interval.
 
     Parameters
     ----------
     frame
         A tidy table as returned by :func:`sim.run`.
+    rate
+        Yearly discount rate of ``total_profit_npv`` (as :func:`kpis_per_replication`).
 
     Returns
     -------
@@ -380,156 +422,142 @@ def summarize(frame: pd.DataFrame) -> pd.DataFrame:
     >>> frame = sim.run("scenarios/push.toml", replications=5)  # doctest: +SKIP
     >>> summarize(frame).set_index("kpi").loc["roi"]  # doctest: +SKIP
     """
-    return _summary(kpis_per_replication(frame))
+    return _summary(kpis_per_replication(frame, rate))
 
 
-def winner(kpi: str, means: dict[str, float]) -> str:
-    """The label with the best mean of ``kpi``, by the comparison rule.
-
-    Higher is better, except for the KPIs in :data:`LOWER_IS_BETTER` (total_cost,
-    cost_per_acquisition, total_churned), where lower is better. Descriptive KPIs in
-    :data:`NO_WINNER` (peak_step, top1_spend_ratio) and KPIs without any finite mean
-    get ``""``; when several labels share the best mean the result is ``"tie"``.
-    """
-    finite = {k: v for k, v in means.items() if v is not None and np.isfinite(v)}
-    if kpi in NO_WINNER or not finite:
-        return ""
-    best = min(finite.values()) if kpi in LOWER_IS_BETTER else max(finite.values())
-    leaders = [k for k, v in finite.items() if v == best]
-    return leaders[0] if len(leaders) == 1 else "tie"
+def significant(low: float, high: float) -> bool:
+    """Whether the interval ``[low, high]`` of a difference excludes 0 (NaN: it does not)."""
+    return bool(math.isfinite(low) and math.isfinite(high) and (low > 0 or high < 0))
 
 
-def _labels(scenarios: Sequence[Scenario], paths: Sequence[str | None],
-            labels: Sequence[str] | None) -> list[str]:
-    if labels is not None:
-        if len(labels) != len(scenarios):
-            raise WomError(f"labels: expected {len(scenarios)} labels, found {len(labels)}")
-        names = [str(label) for label in labels]
-    else:
-        names = [sc.name or (Path(p).stem if p else f"scenario{k + 1}")
-                 for k, (sc, p) in enumerate(zip(scenarios, paths, strict=True))]
-    return unique_labels(names)
+def paired_difference(a: Sequence[float] | np.ndarray | pd.Series,
+                      b: Sequence[float] | np.ndarray | pd.Series, *,
+                      lower_is_better: bool = False) -> dict[str, Any]:
+    """The paired difference ``b - a`` over replications, its 95% interval and t-test.
 
-
-def unique_labels(labels: Iterable[str]) -> list[str]:
-    """Labels made unique for a comparison: repeats get ``#2``, ``#3``, ..."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
-    return out
-
-
-def _kpi_table(names: list[str], per_rep: list[pd.DataFrame]) -> pd.DataFrame:
-    """The KPI table of :func:`compare` from each scenario's KPIs per replication."""
-    kpi_names = list(dict.fromkeys(k for table in per_rep for k in table.columns))
-    per_rep = [table.reindex(columns=kpi_names) for table in per_rep]
-    base = per_rep[0]
-    rows = []
-    for kpi in kpi_names:
-        block = []
-        for name, table in zip(names, per_rep, strict=True):
-            row: dict[str, Any] = {"kpi": kpi, "scenario": name, **interval(table[kpi])}
-            if table is base:
-                diff = {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                        "replications": 0}
-            else:
-                paired = table[kpi] - base[kpi].reindex(table.index)
-                diff = interval(paired)
-            row.update({"diff_mean": diff["mean"], "diff_ci_low": diff["ci_low"],
-                        "diff_ci_high": diff["ci_high"],
-                        "diff_replications": diff["replications"]})
-            block.append(row)
-        best = winner(kpi, {row["scenario"]: row["mean"] for row in block})
-        for row in block:
-            row["winner"] = best
-        rows.extend(block)
-    columns = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
-               "diff_ci_high", "diff_replications", "winner"]
-    kpis = pd.DataFrame(rows, columns=columns)
-    kpis["replications"] = kpis["replications"].astype(np.int64)
-    kpis["diff_replications"] = kpis["diff_replications"].astype(np.int64)
-    return kpis
-
-
-def compare(
-    scenarios: Sequence[Scenario | str | Path],
-    *,
-    seed: int | None = None,
-    steps: int | None = None,
-    replications: int | None = None,
-    engine: Literal["fast", "reference"] = "fast",
-    threads: int | None = None,
-    progress: bool = False,
-    labels: Sequence[str] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run scenarios on common random numbers and compare their KPIs.
-
-    Every scenario runs with :func:`sim.run` with the same seed, steps and
-    replications, so replication r of each scenario uses the same random stream
-    (seed, r): the replications are paired, and the differences between scenarios
-    vary much less than the scenarios themselves. Replication r of every scenario also
-    draws the same network of its own (:func:`sim.experiment.with_resampling`).
+    Replication r of ``a`` and of ``b`` ran on the same random numbers (common random
+    numbers), so the differences ``b[r] - a[r]`` are the sample; replications where
+    either value is NaN are left out.
 
     Parameters
     ----------
-    scenarios
-        Two or more :class:`~sim.scenario.Scenario` objects or scenario file paths; the
-        first is the baseline of the differences.
-    seed, steps, replications
-        Used for every scenario; None takes the first scenario's ``run.seed``,
-        ``run.steps`` and ``run.replications``.
-    engine, threads, progress
-        As for :func:`sim.run`.
-    labels
-        Names of the scenarios in the tables (default: the scenario's ``name``, else
-        the file stem; repeated names get ``#2``, ``#3``, ...).
+    a, b
+        One value per replication, in the same order (two pandas Series are aligned on
+        their index instead).
+    lower_is_better
+        Whether the smaller value wins (costs, losses).
 
     Returns
     -------
-    combined : pandas.DataFrame
-        The tidy tables of all scenarios stacked, with a leading ``scenario`` column.
-        ``combined.attrs`` holds the seed, engine, package version, ``"networks"``
-        (:func:`sim.experiment.networks_summary`) and under ``"scenarios"`` the
-        provenance of each run.
-    kpis : pandas.DataFrame
-        One row per (kpi, scenario), KPIs in table order, with columns ``kpi,
-        scenario, mean, ci_low, ci_high, sd, replications`` (as :func:`summarize`),
-        ``diff_mean, diff_ci_low, diff_ci_high, diff_replications``: the mean paired
-        difference ``scenario - first`` over the replications where both values exist,
-        with its 95% t interval (NaN on the first scenario's rows), and ``winner``: the
-        label with the best mean (see :func:`winner` for the rule).
+    dict
+        ``mean``, ``low``, ``high`` (the :func:`interval` of the differences), ``se``
+        (standard error ``sd / sqrt(n)``), ``n`` (pairs), ``p_value`` (two-sided paired
+        t-test; 0 when every pair differs by the same non-zero amount, 1 when by exactly
+        0), ``significant`` (:func:`significant`: the interval excludes 0) and
+        ``winner_side``: ``"a"`` or ``"b"`` when significant, else None. With fewer than
+        two pairs the interval, ``se`` and ``p_value`` are NaN and nothing is significant.
 
-    Raises
-    ------
-    WomError
-        With fewer than two scenarios, or for any bad scenario (as :func:`sim.run`).
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6(1), 1-25.
+    Law, A. M. (2015). Simulation Modeling and Analysis, 5th ed., section 10.2
+    (paired-t confidence interval with common random numbers).
     """
-    if len(scenarios) < 2:
-        raise WomError(f"compare: expected at least 2 scenarios, found {len(scenarios)}")
-    loaded = [sc if isinstance(sc, Scenario) else load_scenario(sc) for sc in scenarios]
-    paths = [None if isinstance(sc, Scenario) else str(sc) for sc in scenarios]
-    names = _labels(loaded, paths, labels)
-    plan = loaded[0].run
-    seed = plan.seed if seed is None else seed
-    steps = plan.steps if steps is None else steps
-    replications = plan.replications if replications is None else replications
+    if isinstance(a, pd.Series) and isinstance(b, pd.Series):
+        diff = (b.astype(float) - a.astype(float)).to_numpy()
+    else:
+        first, second = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        if first.shape != second.shape:
+            raise WomError(f"paired_difference: {first.size} values against {second.size}")
+        diff = second - first
+    band = interval(diff)
+    n, mean = band["replications"], band["mean"]
+    se = band["sd"] / math.sqrt(n) if n > 1 else math.nan
+    if n < 2:
+        p_value = math.nan
+    elif se == 0:
+        p_value = 0.0 if mean != 0 else 1.0
+    else:
+        p_value = float(2 * stats.t.sf(abs(mean) / se, n - 1))
+    decided = significant(band["ci_low"], band["ci_high"])
+    side = None
+    if decided:
+        side = "a" if (mean > 0) == lower_is_better else "b"
+    return {"mean": mean, "low": band["ci_low"], "high": band["ci_high"], "se": se, "n": n,
+            "p_value": p_value, "significant": decided, "winner_side": side}
 
-    frames: list[pd.DataFrame] = []
-    per_rep: list[pd.DataFrame] = []
-    provenance: list[dict[str, Any]] = []
-    for name, scenario in zip(names, loaded, strict=True):
-        frame = run(with_resampling(scenario), seed=seed, steps=steps,
-                    replications=replications, engine=engine, threads=threads,
-                    progress=progress)
-        provenance.append({"label": name, **frame.attrs})
-        per_rep.append(kpis_per_replication(frame))
-        frame = frame.copy()
-        frame.insert(0, "scenario", name)
-        frames.append(frame)
-    combined = pd.concat(frames, ignore_index=True)
-    combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
-                      "scenarios": provenance, "networks": networks_summary(provenance)}
 
-    return combined, _kpi_table(names, per_rep)
+def holm(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values of a family of tests (NaN counts as 1).
+
+    The i-th smallest of m p-values becomes ``max_{j <= i} min(1, (m - j + 1) p_(j))``;
+    a test is significant at level ``ALPHA`` when its adjusted p-value is below it,
+    which keeps the chance of any false winner in the family below ``ALPHA``. With one
+    test the adjusted p-value is the p-value.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+    Scandinavian Journal of Statistics 6(2), 65-70.
+    """
+    p = np.asarray(p_values, dtype=float).ravel()
+    p = np.where(np.isnan(p), 1.0, p)
+    order = np.argsort(p, kind="stable")
+    steps = (p.size - np.arange(p.size)) * p[order]
+    out = np.empty(p.size)
+    out[order] = np.minimum(1.0, np.maximum.accumulate(steps))
+    return out
+
+
+def winner(kpi: str, values: dict[str, Sequence[float] | np.ndarray | pd.Series]
+           ) -> dict[str, Any]:
+    """The one significance rule of wom-sim: who wins ``kpi``, if anyone clearly does.
+
+    Every pair of scenarios is compared with :func:`paired_difference`; with more than
+    two scenarios the p-values of the pairs of one KPI are adjusted with :func:`holm`
+    (all k(k - 1)/2 pairs form the family). The scenario with the best mean wins when
+    it is significantly better than every other one (adjusted p-value below ``ALPHA``;
+    with two scenarios: the paired 95% interval of the difference excludes 0).
+    Otherwise there is no clear winner. A KPI without any value for some scenario (n/a)
+    has no winner, and neither have the descriptive KPIs of :data:`NO_WINNER`.
+    Higher is better except for :data:`LOWER_IS_BETTER`.
+
+    Parameters
+    ----------
+    kpi
+        The KPI's name (decides the direction).
+    values
+        Label -> one value per replication, replications paired across labels.
+
+    Returns
+    -------
+    dict
+        ``winner`` (a label, or ``""``), ``verdict`` (the label, ``"no clear winner"``,
+        ``"n/a for LABELS"`` or ``"descriptive"``), ``adjustment`` (``"none"`` or
+        ``"Holm"``) and ``pairs``: one :func:`paired_difference` per pair ``(a, b)`` of
+        labels in order (``b - a``), with ``a``, ``b``, ``p_adjusted`` and
+        ``significant`` (after the adjustment).
+    """
+    labels = list(values)
+    lower = kpi in LOWER_IS_BETTER
+    pairs = [{"a": a, "b": b, **paired_difference(values[a], values[b], lower_is_better=lower)}
+             for i, a in enumerate(labels) for b in labels[i + 1:]]
+    adjusted = holm([pair["p_value"] for pair in pairs])
+    for pair, p in zip(pairs, adjusted, strict=True):
+        pair["p_adjusted"] = float(p)
+        if len(pairs) > 1 and not p < ALPHA:
+            pair["significant"], pair["winner_side"] = False, None
+    out = {"winner": "", "adjustment": "Holm" if len(pairs) > 1 else "none", "pairs": pairs}
+    means = {label: interval(values[label])["mean"] for label in labels}
+    missing = [label for label, mean in means.items() if not math.isfinite(mean)]
+    if kpi in NO_WINNER:
+        return {**out, "verdict": "descriptive"}
+    if missing:
+        return {**out, "verdict": "n/a for " + ", ".join(missing)}
+    best = (min if lower else max)(means.values())
+    leaders = [label for label, mean in means.items() if mean == best]
+    wins = sum(pair["winner_side"] is not None and pair[pair["winner_side"]] == leaders[0]
+               for pair in pairs)
+    if len(leaders) == 1 and wins == len(labels) - 1:
+        return {**out, "winner": leaders[0], "verdict": leaders[0]}
+    return {**out, "verdict": "no clear winner"}

@@ -2,15 +2,15 @@
 
 Each check runs shipped scenarios (or evaluates a model formula), measures one fact
 from docs/calibration.md and compares it with its target. Comparisons between
-strategies use common random numbers (the same seed for both) and require the paired
-difference to exceed ``z`` standard errors, so a check passes only when the effect is
-clearly there, not by chance. The market runs draw one network per replication
+strategies use common random numbers (the same seed for both) and the one significance
+rule of wom-sim (:func:`sim.metrics.paired_difference`): a check passes only when the
+paired 95% interval of the difference excludes 0 on the expected side, so the effect is
+clearly there, not there by chance. The market runs draw one network per replication
 (:func:`sim.experiment.with_resampling`), so the intervals include network variation.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .commerce.brand import review_boost
 from .errors import WomError
 from .experiment import run, with_resampling
 from .lessons import frequency_sweep
+from .metrics import paired_difference
 from .network.resample import networks_used
 from .scenario import load_scenario
 
@@ -46,15 +47,12 @@ def _cumulative(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame.groupby("replication")[column].sum().sort_index().to_numpy(float)
 
 
-def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Mean of b - a and its standard error over paired replications."""
-    d = b - a
-    return float(d.mean()), float(d.std(ddof=1) / math.sqrt(d.size))
-
-
-def _versus(name: str, a: np.ndarray, b: np.ndarray, z: float, label: str) -> Check:
-    mean, se = _paired(a, b)
-    return Check(name, f"{label} by > {z:g} SE", f"{mean:+,.1f} (SE {se:,.1f})", mean > z * se)
+def _versus(name: str, a: np.ndarray, b: np.ndarray, label: str) -> Check:
+    """b ahead of a: the paired 95% interval of b - a lies above 0."""
+    d = paired_difference(a, b)
+    return Check(name, f"{label}: paired 95% CI > 0",
+                 f"{d['mean']:+,.1f} [{d['low']:+,.1f}, {d['high']:+,.1f}]",
+                 d["winner_side"] == "b")
 
 
 def _within(name: str, value: float, low: float, high: float, unit: str = "") -> Check:
@@ -75,21 +73,21 @@ def review_checks(scenario_path: Path) -> list[Check]:
     ]
 
 
-def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list[Check]:
+def market_checks(replications: int = 10, seed: int = 1) -> list[Check]:
     """Run push, engagement and a frequency sweep; return every check."""
     overrides = [f"run.replications={replications}", f"run.seed={seed}"]
     push = run(with_resampling(load_scenario(SCENARIOS / "push.toml", overrides)))
     engage = run(with_resampling(load_scenario(SCENARIOS / "engagement.toml", overrides)))
     checks = [
         _versus("push wins early: customers at week 8 (push - engagement)",
-                _final(engage, "customers", 8), _final(push, "customers", 8), z, "push ahead"),
+                _final(engage, "customers", 8), _final(push, "customers", 8), "push ahead"),
         _versus("engagement wins: 2-year cumulative profit (eng. - push)",
-                _cumulative(push, "profit"), _cumulative(engage, "profit"), z,
+                _cumulative(push, "profit"), _cumulative(engage, "profit"),
                 "engagement ahead"),
         _versus("engagement wins: 52-week CLV at week 104 (eng. - push)",
-                _final(push, "clv"), _final(engage, "clv"), z, "engagement ahead"),
+                _final(push, "clv"), _final(engage, "clv"), "engagement ahead"),
         _versus("engagement wins: NPS at week 104 (eng. - push)",
-                _final(push, "nps"), _final(engage, "nps"), z, "engagement ahead"),
+                _final(push, "nps"), _final(engage, "nps"), "engagement ahead"),
     ]
     spend_ratio = (_final(engage, "cumulative_cost").mean()
                    / _final(push, "cumulative_cost").mean())
@@ -106,11 +104,11 @@ def market_checks(replications: int = 10, seed: int = 1, z: float = 2.0) -> list
     checks.append(_within("community members' spend / others'", spend, 2.0, 3.0, "x"))
     top = float(np.nanmean(_final(push, "top1_spend_ratio")))
     checks.append(_within("top 1% of customers' spend / mean spend", top, 8.0, 12.0, "x"))
-    checks.extend(frequency_checks(replications, seed, z))
+    checks.extend(frequency_checks(replications, seed))
     return checks
 
 
-def frequency_checks(replications: int, seed: int, z: float,
+def frequency_checks(replications: int, seed: int,
                      frequencies: tuple[int, ...] = (1, 4, 12)) -> list[Check]:
     """Conversions in a year against ad frequency, money no object: an inverted U."""
     sweep = frequency_sweep(with_resampling(load_scenario(SCENARIOS / "push.toml")),
@@ -120,9 +118,9 @@ def frequency_checks(replications: int, seed: int, z: float,
     low, mid, high = frequencies
     return [
         _versus(f"fatigue: conversions rise from {low} to {mid} exposures/week",
-                adopted[low], adopted[mid], z, "more"),
+                adopted[low], adopted[mid], "more"),
         _versus(f"fatigue: conversions fall from {mid} to {high} exposures/week",
-                adopted[high], adopted[mid], z, "fewer"),
+                adopted[high], adopted[mid], "fewer"),
     ]
 
 

@@ -13,13 +13,11 @@ from scipy import stats
 
 import sim
 from sim.cli import main
+from sim.comparison import compare
 from sim.metrics import (
-    LOWER_IS_BETTER,
     NO_WINNER,
-    compare,
     kpis_per_replication,
     summarize,
-    winner,
 )
 
 from .conftest import SCENARIOS
@@ -144,17 +142,6 @@ def test_week_milestones_and_preset_kpis():
     assert_allclose(kpis.to_numpy(), [[10, 0.5, 1], [3, 0.15, NAN]])
 
 
-def test_winner_rule():
-    assert winner("total_profit", {"a": 1.0, "b": 2.0}) == "b"
-    for kpi in LOWER_IS_BETTER:
-        assert winner(kpi, {"a": 1.0, "b": 2.0}) == "a"
-    for kpi in NO_WINNER:
-        assert winner(kpi, {"a": 1.0, "b": 2.0}) == ""
-    assert winner("roi", {"a": NAN, "b": 0.5}) == "b"
-    assert winner("roi", {"a": 0.5, "b": 0.5}) == "tie"
-    assert winner("roi", {"a": NAN, "b": NAN}) == ""
-
-
 @pytest.fixture(scope="module")
 def comparison():
     """push vs engagement vs push with a deeper discount, 12 paired replications."""
@@ -185,16 +172,21 @@ def test_compare_returns_every_scenario_and_paired_differences(comparison):
     assert list(kpis["scenario"][:3]) == labels
     assert kpis.groupby("kpi", sort=False).size().eq(3).all()
     assert list(kpis["kpi"].unique()) == list(
-        kpis_per_replication(combined[combined["scenario"] == "push"]).columns)
+        kpis_per_replication(combined[combined["scenario"] == "push"], rate=0.1).columns)
     first = kpis[kpis["scenario"] == "push"]
     assert first[["diff_mean", "diff_ci_low", "diff_ci_high"]].isna().all().all()
     revenue = kpis[kpis["kpi"] == "total_revenue"].set_index("scenario")
     assert revenue.loc["engagement", "diff_mean"] == pytest.approx(
         revenue.loc["engagement", "mean"] - revenue.loc["push", "mean"])
-    costs = kpis[kpis["kpi"] == "total_cost"].set_index("scenario")
-    assert costs["winner"].iloc[0] == costs["mean"].idxmin()
-    profit = kpis[kpis["kpi"] == "total_profit"].set_index("scenario")
-    assert profit["winner"].iloc[0] == profit["mean"].idxmax()
+    for kpi, best in (("total_cost", "idxmin"), ("total_profit", "idxmax"),
+                      ("week_13_customers", "idxmax")):
+        rows = kpis[kpis["kpi"] == kpi].set_index("scenario")
+        assert rows["verdict"].iloc[0] in (getattr(rows["mean"], best)(), "no clear winner")
+        assert rows["winner"].iloc[0] in (getattr(rows["mean"], best)(), "")
+    assert kpis.attrs["multiple_comparisons"] == "Holm-adjusted over the 3 pairs of each KPI"
+    # push's early lead over engagement is large: decided even after Holm's adjustment.
+    early = kpis[kpis["kpi"] == "week_13_customers"].set_index("scenario")
+    assert early.loc["engagement", "diff_significant"]
 
 
 def test_common_random_numbers_tighten_the_differences(comparison):
@@ -220,7 +212,11 @@ def test_a_scenario_against_itself_differs_by_exactly_zero():
     assert (valued["diff_mean"] == 0).all()
     assert (valued["diff_ci_low"] == 0).all() and (valued["diff_ci_high"] == 0).all()
     decided = kpis[~kpis["kpi"].isin(NO_WINNER) & kpis["mean"].notna()]
-    assert (decided["winner"] == "tie").all()
+    assert (decided["winner"] == "").all()
+    assert (decided["verdict"] == "no clear winner").all()
+    assert not kpis["diff_significant"].any()
+    assert kpis.attrs["spend_gap"] == 0 and not kpis.attrs["spend_gap_flagged"]
+    assert kpis.attrs["multiple_comparisons"] == "none (one pair)"
 
 
 def test_wom_compare_prints_the_table_and_writes_out(tmp_path, capsys):
@@ -234,7 +230,10 @@ def test_wom_compare_prints_the_table_and_writes_out(tmp_path, capsys):
     header = next(line for line in lines if line.startswith("kpi "))
     assert header.split() == ["kpi", "push", "engagement", "diff", "vs", "push", "winner"]
     profit = next(line for line in lines if line.startswith("total_profit "))
-    assert profit.count("[") == 3 and profit.split()[-1] in ("push", "engagement")
+    assert profit.count("[") == 3
+    assert profit.endswith(("push", "engagement", "no clear winner"))
+    assert "winner: only when the paired 95% CI of the difference excludes 0" in printed
+    assert "spend         push " in printed and "total_profit_npv " in printed
     assert "seed 3" in printed and "replications 4" in printed
     assert "lower is better for cost_per_acquisition" in printed
     frame = pd.read_csv(out)

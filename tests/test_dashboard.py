@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
@@ -98,7 +99,12 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
     _, kpis = real_compare(scenarios, seed=1, replications=3, labels=["push", "engagement"])
     assert shown_metrics(at) == expected_metrics(kpis, ["push", "engagement"])
     profit = kpis[(kpis["kpi"] == "total_profit") & (kpis["scenario"] == "engagement")]
-    assert at.metric[5].value == f"{profit['mean'].iloc[0]:,.0f}"
+    assert at.metric[len(common.KPI_CARDS)].value == f"{profit['mean'].iloc[0]:,.0f}"
+    # Delta arrows are coloured only when the paired difference is significant.
+    significant = [bool(kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == "engagement")]
+                        ["diff_significant"].iloc[0]) for kpi, _, _ in common.KPI_CARDS]
+    grey = [m.proto.color == Metric.MetricColor.GRAY for m in at.metric[len(common.KPI_CARDS):]]
+    assert grey == [not s for s in significant]
     assert len(at.download_button) >= 5  # CSV, Parquet, KPI table, two scenario files
 
     # Redrawing the charts uses the cached run.
@@ -106,6 +112,25 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
     assert_clean(at)
     assert charts(at)
     assert calls == [1]
+
+
+def test_compare_page_refuses_different_markets_unless_allowed() -> None:
+    at = app_test(APP).run()
+    at.multiselect(key="scenarios").set_value(["push"])
+    dearer = b'base = "push.toml"\nname = "dearer"\n[ads]\ncost_per_exposure = 0.06\n'
+    at.file_uploader(key="uploads").set_value(("dearer.toml", dearer, "application/toml"))
+    set_run_settings(at, {"population.size": 600, "run.steps": 10, "run.replications": 2,
+                          "run.seed": 1})
+    at.button(key="run").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("ads.cost_per_exposure (push 0.05, dearer 0.06)" in e for e in errors), errors
+    assert not at.metric  # the run is blocked
+    at.checkbox(key="allow_markets").check()
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert any("DIFFERENT MARKETS (allowed)" in w.value for w in at.warning)
+    assert at.metric
 
 
 def test_compare_page_single_scenario_and_levers_match_run_and_summarize() -> None:
@@ -161,14 +186,14 @@ def test_bad_upload_shows_an_error(content: bytes, needle: str) -> None:
 def test_valid_upload_runs_with_the_shipped_scenarios() -> None:
     at = app_test(APP).run()
     at.multiselect(key="scenarios").set_value(["push"])
-    upload = b'base = "push.toml"\nname = "cheap_push"\n[ads]\ncost_per_exposure = 0.02\n'
-    at.file_uploader(key="uploads").set_value(("cheap.toml", upload, "application/toml"))
+    upload = b'base = "push.toml"\nname = "light_push"\n[ads]\nreach = 0.2\n'
+    at.file_uploader(key="uploads").set_value(("light.toml", upload, "application/toml"))
     set_run_settings(at, {"population.size": 600, "run.steps": 15, "run.replications": 2,
                           "run.seed": 1})
     at.button(key="run").click().run()
     assert_clean(at)
-    assert [m.value for m in at.markdown if m.value in ("**push**", "**cheap_push**")] == \
-        ["**push**", "**cheap_push**"]
+    assert [m.value for m in at.markdown if m.value in ("**push**", "**light_push**")] == \
+        ["**push**", "**light_push**"]
 
 
 def test_parse_upload_resolves_shipped_bases() -> None:
@@ -249,7 +274,7 @@ def test_blend_endpoints_are_the_two_strategies() -> None:
         b = sim.run(pure)
         pd.testing.assert_frame_equal(a, b, check_like=True)
     half = blend_strategies(push, engagement, 0.5)
-    assert half.budget.total == push.budget.total == engagement.budget.total
+    assert half.budget.total == pytest.approx((push.budget.total + engagement.budget.total) / 2)
     assert half.ads.reach == pytest.approx((push.ads.reach + engagement.ads.reach) / 2)
     assert half.promotions.discount == pytest.approx(push.promotions.discount / 2)
     assert half.community.enabled

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts, common
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, blend_strategies, frequency_sweep
-from sim.metrics import crossover_week, interval, time_bands
+from sim.metrics import crossover_week, interval, time_bands, winner
 from sim.scenario import Scenario, value_of
 
 FREQUENCIES = (1, 2, 3, 4, 6, 8, 12)
@@ -197,8 +197,9 @@ def main() -> None:
             "community, so its community numbers count as 0: at *s* = 70% the community "
             "costs 30% of its upkeep and is 30% as active (join rate, dialogue, content). "
             "The ad package's cost follows reach x frequency x price per exposure, and "
-            "discounts and referral rewards cost what they pay out. The budget is the "
-            "same in both files and in the mix.")
+            "discounts and referral rewards cost what they pay out. The budgets differ "
+            "only so that the spends match (engagement's last paid week overspends on "
+            "rewards), and the mix blends them.")
         st.dataframe(mapping_table(push, engagement, mix), hide_index=True)
 
     seed, reps = run["run.seed"], run["run.replications"]
@@ -248,13 +249,23 @@ def main() -> None:
 
     st.subheader("What happened in this run")
     st.markdown(summary(table, labels, mix_label, share, horizon, cross_customers,
-                        cross_profit, peak))
+                        cross_profit, peak, early_verdict(combined)))
+
+
+def early_verdict(combined: pd.DataFrame) -> str:
+    """Who had more active customers at week EARLY_WEEK, by :func:`sim.metrics.winner`
+    on the paired replications: "push", "engagement" or "no clear winner"."""
+    early = combined[combined["time"] == EARLY_WEEK]
+    return winner(f"week_{EARLY_WEEK}_customers", {
+        label: early[early["scenario"] == label].sort_values("replication")["customers"]
+        .to_numpy(float) for label in ("push", "engagement")})["verdict"]
 
 
 def summary(table: pd.DataFrame, labels: list[str], mix_label: str, share: int,
             horizon: int, cross_customers: float | None, cross_profit: float | None,
-            peak: int) -> str:
-    """One paragraph from this run's numbers."""
+            peak: int, early_verdict: str) -> str:
+    """One paragraph from this run's numbers; ``early_verdict``: who leads on customers
+    at week EARLY_WEEK by :func:`sim.metrics.winner` (a label or "no clear winner")."""
     rows = table.set_index("strategy")
     early = f"customers, week {EARLY_WEEK}"
 
@@ -262,10 +273,12 @@ def summary(table: pd.DataFrame, labels: list[str], mix_label: str, share: int,
         value = rows.loc[label, column]
         return "n/a" if pd.isna(value) else f"{value:,.{decimals}f}"
 
-    lead = "push" if rows.loc["push", early] >= rows.loc["engagement", early] else "engagement"
-    text = (f"At week {EARLY_WEEK} **{lead}** had more active customers "
-            f"({num('push', early, 1)} for push, {num('engagement', early, 1)} for "
-            "engagement). ")
+    lead = (f"**{early_verdict}** had clearly more active customers"
+            if early_verdict in ("push", "engagement")
+            else "neither strategy had clearly more active customers")
+    text = (f"At week {EARLY_WEEK} {lead} ({num('push', early, 1)} for push, "
+            f"{num('engagement', early, 1)} for engagement; paired 95% CI of the "
+            "difference). ")
     text += (f"Over {horizon} weeks push made a profit of {num('push', 'profit')} and "
              f"engagement {num('engagement', 'profit')}, on marketing spends of "
              f"{num('push', 'marketing spend')} and {num('engagement', 'marketing spend')}; "

@@ -6,6 +6,7 @@ import argparse
 import math
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from .. import jit
+from ..comparison import SPEND_GAP, compare
 from ..errors import WomError
 from ..experiment import run
 from ..metrics import (
     KEY_KPIS,
     LOWER_IS_BETTER,
     NO_WINNER,
-    compare,
     is_commerce,
     summarize,
     summarize_adoption,
@@ -80,9 +81,16 @@ def add_run_parsers(sub: Any) -> None:
         "compare", help="run scenarios on common random numbers and compare their KPIs",
         description="Run every scenario with the same seed, steps and replications "
                     "(paired replications) and print each KPI's mean with its 95% CI, the "
-                    "paired difference to the first scenario and the winner.")
+                    "paired difference to the first scenario, each scenario's spend and the "
+                    "winner: a KPI names a winner only when the paired difference is "
+                    "significant (95% CI excludes 0; Holm-adjusted over all pairs with more "
+                    "than two scenarios), otherwise 'no clear winner'. Scenarios whose "
+                    "market keys differ are refused unless --allow-different-markets.")
     _add_run_options(p_compare, several=True)
     _add_engine_options(p_compare, "the combined tidy table (with a scenario column)")
+    p_compare.add_argument("--allow-different-markets", action="store_true",
+                           help="compare scenarios whose market keys differ (the output "
+                                "says so); refused by default")
 
     p_keys = sub.add_parser("keys", help="list every scenario key with its default and meaning")
     p_keys.add_argument("--markdown", action="store_true",
@@ -189,19 +197,13 @@ def _print_key_kpis(summary: pd.DataFrame, replications: int) -> None:
         print(f"  {kpi:<25}{cell}")
 
 
-def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
-    """The KPI table of :func:`sim.metrics.compare` as aligned text.
-
-    One line per KPI (KPIs without any value in any scenario are left out): per
-    scenario ``mean [low, high]``, per later scenario the paired difference to the first
-    (``*`` when its 95% CI excludes 0) and the winner.
-    """
-    labels = list(dict.fromkeys(kpis["scenario"]))
+def _kpi_lines(kpis: pd.DataFrame, labels: list[str], replications: int
+               ) -> tuple[list[list[str]], int]:
+    """The rows of :func:`kpi_table_text` (header first) and the number of KPIs left out."""
     first = labels[0]
-    diff_head = {label: ("diff vs " + first if len(labels) == 2
-                         else f"{label} diff vs {first}") for label in labels[1:]}
-    header = ["kpi", *labels, *diff_head.values(), "winner"]
-    lines = [header]
+    diff_head = [("diff vs " + first if len(labels) == 2 else f"{label} diff vs {first}")
+                 for label in labels[1:]]
+    lines = [["kpi", *labels, *diff_head, "winner"]]
     omitted = 0
     for kpi, block in kpis.groupby("kpi", sort=False):
         block = block.set_index("scenario")
@@ -218,11 +220,25 @@ def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
             r = block.loc[label]
             text = _estimate(r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"],
                              int(r["diff_replications"]), replications, d, sign=True)
-            significant = r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0
-            cells.append(text + (" *" if significant else "  "))
-        cells.append(str(block["winner"].iloc[0]) or "-")
+            cells.append(text + (" *" if r["diff_significant"] else "  "))
+        verdict = str(block["verdict"].iloc[0])
+        cells.append("-" if verdict == "descriptive" else verdict)
         lines.append(cells)
-    widths = [max(len(row[k]) for row in lines) for k in range(len(header))]
+    return lines, omitted
+
+
+def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
+    """The KPI table of :func:`sim.comparison.compare` as aligned text.
+
+    One line per KPI (KPIs without any value in any scenario are left out): per
+    scenario ``mean [low, high]``, per later scenario the paired difference to the first
+    (``*`` when significant: its 95% CI excludes 0, Holm-adjusted with more than two
+    scenarios) and the verdict of :func:`sim.metrics.winner` (a winner only when
+    significant, else ``no clear winner``).
+    """
+    labels = list(dict.fromkeys(kpis["scenario"]))
+    lines, omitted = _kpi_lines(kpis, labels, replications)
+    widths = [max(len(row[k]) for row in lines) for k in range(len(lines[0]))]
     text = []
     for row in lines:
         cells = [row[0].ljust(widths[0]),
@@ -233,16 +249,40 @@ def kpi_table_text(kpis: pd.DataFrame, replications: int) -> str:
     text.insert(1, "-" * len(text[0]))
     lower = ", ".join(sorted(LOWER_IS_BETTER))
     none = ", ".join(sorted(NO_WINNER))
+    holm = len(labels) > 2
     text.append("")
     text.append(f"mean [95% CI] over {replications} paired replications (common random "
                 "numbers); (n=k): only k had a value")
-    text.append(f"diff: paired difference to {first}; * its 95% CI excludes 0")
-    text.append(f"winner: best mean; lower is better for {lower};")
-    text.append(f"        no winner for {none}")
+    text.append(f"diff: paired difference to {labels[0]}; * significant"
+                + (" (Holm-adjusted p < 0.05)" if holm else " (its 95% CI excludes 0)"))
+    if holm:
+        pairs = len(labels) * (len(labels) - 1) // 2
+        text.append(f"winner: Holm-adjusted over the {pairs} pairs of each KPI (Holm 1979): "
+                    "the best mean wins only if significantly better than every other "
+                    "scenario; the CIs shown are unadjusted")
+    else:
+        text.append("winner: only when the paired 95% CI of the difference excludes 0")
+    text.append("        otherwise no clear winner; n/a in any scenario: no winner; "
+                f"lower is better for {lower};")
+    text.append(f"        no winner for {none} (-)")
     if omitted:
         text.append(f"({omitted} KPI{'s' if omitted != 1 else ''} without any value "
                     "left out)")
     return "\n".join(text)
+
+
+def spend_text(attrs: dict[str, Any]) -> str:
+    """Each scenario's spend (``cumulative_cost`` at the end, mean [95% CI]) and the gap."""
+    spend = attrs["spend"]
+    if all(not math.isfinite(s["mean"]) for s in spend.values()):
+        return "spend         n/a (no marketing money in these models)"
+    d = _decimals([s["mean"] for s in spend.values()])
+    cells = ", ".join(f"{label} {_estimate(s['mean'], s['ci_low'], s['ci_high'], 1, 1, d)}"
+                      for label, s in spend.items())
+    gap = attrs["spend_gap"]
+    flag = ("  <-- SPEND GAP over " + f"{SPEND_GAP:.0%}") if attrs["spend_gap_flagged"] else ""
+    gap_text = "n/a" if math.isnan(gap) else f"{gap:.1%}"
+    return f"spend         {cells}   gap {gap_text}{flag}"
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -253,22 +293,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.engine == "fast":
         _warn_compile()
     started = time.perf_counter()
-    combined, kpis = compare(scenarios, seed=args.seed, steps=args.steps,
-                             replications=args.replications, engine=args.engine,
-                             threads=args.threads, labels=labels,
-                             progress=not args.quiet and sys.stderr.isatty())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # printed below from kpis.attrs
+        combined, kpis = compare(scenarios, seed=args.seed, steps=args.steps,
+                                 replications=args.replications, engine=args.engine,
+                                 threads=args.threads, labels=labels,
+                                 allow_different_markets=args.allow_different_markets,
+                                 progress=not args.quiet and sys.stderr.isatty())
     elapsed = time.perf_counter() - started
     meta = combined.attrs
     runs = meta["scenarios"]
     replications = int(combined["replication"].nunique())
     steps = int(combined["step"].max())
     consumers = "/".join(f"{n:,}" for n in combined["population"].unique())
+    for note in kpis.attrs["warnings"]:
+        print(f"WARNING       {note}")
     print("scenarios     " + ", ".join(f"{r['label']} (hash {r['scenario_hash']})"
                                        for r in runs))
     print(f"run           consumers {consumers}   seed {meta['seed']}   replications "
           f"{replications}   steps {steps}   engine {args.engine}   "
           f"wom-sim {meta['wom_sim_version']}")
     print(f"networks      {meta['networks']}")
+    print(spend_text(kpis.attrs))
     print()
     print(kpi_table_text(kpis, replications))
     print()
