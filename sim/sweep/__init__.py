@@ -17,7 +17,7 @@ Modules
 Seeds (common random numbers)
     Every point runs with the same seed: replication r of every point uses the random
     stream (seed, r). Differences between points are therefore not blurred by
-    different random draws, exactly as in :func:`sim.metrics.compare`. The SALib
+    different random draws, exactly as in :func:`sim.compare`. The SALib
     samplers are seeded with the same seed.
 
 Resuming
