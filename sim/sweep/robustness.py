@@ -452,26 +452,29 @@ def robustness_text(report: RobustnessReport, shown: int = 6) -> str:
     """Per metric: points won by A, by B, without a clear winner; where the sign changes."""
     a, b = report.labels
     keys = [p["key"] for p in report.params]
-    lines = [f"difference     B - A = {b} - {a}; a winner only where the paired 95% "
+    pad = " " * 17
+    lines = [f"{'difference':<16} B - A = {b} - {a}; a winner only where the paired 95% "
              "interval excludes 0"]
     for metric, block in report.table.groupby("metric", sort=False):
         counts = block["winner"].value_counts()
         lines.append(f"{metric:<16} A ({a}) wins {counts.get('A', 0)}, B ({b}) wins "
                      f"{counts.get('B', 0)}, no clear winner {counts.get('none', 0)} of "
                      f"{len(block)} points")
+        missing = int((block["n"] < 2).sum())
+        if missing:
+            lines.append(f"{pad}n/a (fewer than 2 paired values) at {missing} points")
         if report.design == "grid":
             changes = _sign_changes(block, keys)
             if not changes:
-                lines.append("                 the mean difference never changes sign")
-            for text in changes[:shown]:
-                lines.append(f"                     sign changes {text}")
+                lines.append(f"{pad}the mean difference never changes sign")
+            lines += [f"{pad}sign changes {text}" for text in changes[:shown]]
             if len(changes) > shown:
-                lines.append(f"                     ... and {len(changes) - shown} more changes")
+                lines.append(f"{pad}... and {len(changes) - shown} more sign changes")
         if metric in report.sobol:
             table = report.sobol[metric].sort_values("ST", ascending=False)
             top = ", ".join(f"{r.parameter} ST {r.ST:.2f}+/-{r.ST_conf:.2f}"
                             for r in table.itertuples())
-            lines.append(f"                   Sobol' (who wins): {top}")
+            lines.append(f"{pad}Sobol' indices of the difference: {top}")
         if metric in report.notes:
-            lines.append(f"                   {report.notes[metric]}")
+            lines.append(f"{pad}{report.notes[metric]}")
     return "\n".join(lines)
