@@ -352,9 +352,11 @@ def _table(out: Path, metrics: Sequence[str], keys: list[str]) -> pd.DataFrame:
             a = kpis_a.loc[entry["point"], metric].to_numpy()
             b = kpis_b.loc[entry["point"], metric].to_numpy()
             diff = _paired_difference(a, b)
+            paired = np.isfinite(a) & np.isfinite(b)
             rows.append({"point": entry["point"],
                          **{k: entry["values"][k] for k in keys}, "metric": metric,
-                         "mean_a": interval(a)["mean"], "mean_b": interval(b)["mean"],
+                         "mean_a": interval(a[paired])["mean"],
+                         "mean_b": interval(b[paired])["mean"],
                          "diff": diff["mean"], "low": diff["low"], "high": diff["high"],
                          "winner": _winner(metric, diff), "n": diff["n"]})
     table = pd.DataFrame(rows, columns=["point", *keys, *_COLUMNS])
@@ -437,14 +439,14 @@ def _sign_changes(block: pd.DataFrame, keys: list[str]) -> list[str]:
         for at, line in lines:
             line = line.sort_values(key, kind="stable")
             sign = np.sign(line["diff"].to_numpy(dtype=float))
-            values = line[key].tolist()
+            values, winners = line[key].tolist(), line["winner"].tolist()
+            where = ", ".join(f"{k}={v}" for k, v in
+                              zip(others, at if isinstance(at, tuple) else (at,), strict=True))
             for i in range(len(sign) - 1):
                 if sign[i] * sign[i + 1] < 0:
-                    where = ", ".join(f"{k}={v}" for k, v in
-                                      zip(others, at if isinstance(at, tuple) else (at,),
-                                          strict=True))
                     found.append(f"along {key} between {values[i]} and {values[i + 1]}"
-                                 + (f" (at {where})" if where else ""))
+                                 + (f" at {where}" if where else "")
+                                 + f" (winner {winners[i]} -> {winners[i + 1]})")
     return found
 
 
@@ -462,7 +464,8 @@ def robustness_text(report: RobustnessReport, shown: int = 6) -> str:
                      f"{len(block)} points")
         missing = int((block["n"] < 2).sum())
         if missing:
-            lines.append(f"{pad}n/a (fewer than 2 paired values) at {missing} points")
+            lines.append(f"{pad}n/a (fewer than 2 paired values) at {missing} of "
+                         f"{len(block)} points")
         if report.design == "grid":
             changes = _sign_changes(block, keys)
             if not changes:
