@@ -11,7 +11,13 @@ from scipy import stats
 
 from sim.cli import main as wom
 from sim.errors import WomError
-from sim.sweep import analyze_robustness, plan_robustness, run_robustness
+from sim.sweep import (
+    RobustnessReport,
+    analyze_robustness,
+    plan_robustness,
+    robustness_text,
+    run_robustness,
+)
 from sim.sweep.robustness import DEFAULT_METRICS, RESULT, _paired_difference, _winner
 
 from .conftest import SCENARIOS
@@ -54,6 +60,22 @@ def test_paired_difference_is_a_student_t_interval_of_b_minus_a():
     assert _winner("total_cost", diff) == "A"  # lower is better
     assert _winner("top1_spend_ratio", diff) == "none"  # descriptive
     assert _winner("total_profit", noisy) == "none"
+
+
+def test_the_summary_counts_winners_and_finds_sign_changes():
+    table = pd.DataFrame({
+        "point": range(6), "x": [1, 2, 3, 1, 2, 3], "y": ["u"] * 3 + ["v"] * 3,
+        "metric": "total_profit", "diff": [-5.0, -1.0, 2.0, 1.0, 3.0, 4.0],
+        "winner": ["A", "none", "none", "none", "B", "B"], "n": [3, 3, 3, 3, 3, 1]})
+    params = [{"key": "x", "kind": "int", "values": [1, 2, 3]},
+              {"key": "y", "kind": "choice", "values": ["u", "v"]}]
+    text = robustness_text(RobustnessReport(table, ("p", "e"), params, "grid"))
+    assert "A (p) wins 1, B (e) wins 2, no clear winner 3 of 6 points" in text
+    assert "n/a (fewer than 2 paired values) at 1 of 6 points" in text
+    assert "sign changes along x between 2 and 3 at y=u (winner none -> none)" in text
+    assert "sign changes along y between u and v at x=1 (winner A -> none)" in text
+    assert "sign changes along y between u and v at x=2 (winner none -> B)" in text
+    assert text.count("sign changes") == 3
 
 
 def test_the_csv_has_one_row_per_point_and_metric(grid_map):
@@ -123,6 +145,7 @@ def test_sobol_design_gives_indices_of_the_difference(tmp_path, no_ads):
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
     assert np.isfinite(table[["S1", "ST"]].to_numpy()).all()
     assert (out / "sobol_final_customers.png").exists()
+    assert (out / "robustness_final_customers.png").exists()  # a scatter per parameter
     assert "final_customers" in report.sobol
 
 

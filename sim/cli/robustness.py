@@ -66,22 +66,22 @@ def cmd_robustness(args: argparse.Namespace) -> int:
                            allow_different_markets=args.allow_different_markets)
     a, b = plan.labels
     keys = ", ".join(p.key for p in plan.a.params)
-    print(f"robustness    A = {a}, B = {b}  (design {plan.a.design}, params {keys})")
-    print(f"plan          {len(plan.a.points):,} points x {plan.a.replications} replications "
+    print(f"{'robustness':<16} A = {a}, B = {b}  (design {plan.a.design}, params {keys})")
+    print(f"{'plan':<16} {len(plan.a.points):,} points x {plan.a.replications} replications "
           f"x 2 scenarios = {2 * plan.a.runs:,} runs, {plan.a.steps} steps, seed "
           f"{plan.a.seed}, engine {plan.a.engine}")
     if plan.market_differences:
-        print(f"warning       A and B differ in market keys: "
+        print(f"{'warning':<16} A and B differ in market keys: "
               f"{', '.join(plan.market_differences)} (--allow-different-markets)")
-    print(f"metrics       {', '.join(plan.metrics)}", flush=True)
+    print(f"{'metrics':<16} {', '.join(plan.metrics)}", flush=True)
     results = run_robustness(plan, args.out, workers=args.workers, dask=args.dask,
                              scheduler=args.scheduler, resume=args.resume,
                              threads=args.threads,
                              progress=not args.quiet and sys.stderr.isatty())
     for label, result in zip((a, b), results, strict=True):
-        print(f"runs {label:<9.9} {result.done_runs:,} run now, {result.skipped_runs:,} "
+        print(f"{'runs ' + label:<16.16} {result.done_runs:,} run now, {result.skipped_runs:,} "
               f"skipped; {result.executor}, {result.elapsed:.1f} s")
     report = analyze_robustness(args.out, plan.metrics, plots=args.plots)
     print(robustness_text(report))
-    print(f"wrote         {len(report.files)} files to {report.files[0].parent}")
+    print(f"{'wrote':<16} {len(report.files)} files to {report.files[0].parent}")
     return 0

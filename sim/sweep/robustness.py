@@ -430,14 +430,17 @@ def _sobol(report: RobustnessReport, out: Path, metric: str, block: pd.DataFrame
         report.files.append(path)
 
 
-def _sign_changes(block: pd.DataFrame, keys: list[str]) -> list[str]:
+def _sign_changes(block: pd.DataFrame, params: list[dict[str, Any]]) -> list[str]:
     """Neighbouring grid points where the mean difference changes sign, one text each."""
     found = []
-    for key in keys:
+    keys = [p["key"] for p in params]
+    for param in params:
+        key = param["key"]
+        levels = list(dict.fromkeys(param["values"]))
         others = [k for k in keys if k != key]
         lines = block.groupby(others, sort=False) if others else [((), block)]
         for at, line in lines:
-            line = line.sort_values(key, kind="stable")
+            line = line.iloc[np.argsort([levels.index(v) for v in line[key]], kind="stable")]
             sign = np.sign(line["diff"].to_numpy(dtype=float))
             values, winners = line[key].tolist(), line["winner"].tolist()
             where = ", ".join(f"{k}={v}" for k, v in
@@ -453,7 +456,6 @@ def _sign_changes(block: pd.DataFrame, keys: list[str]) -> list[str]:
 def robustness_text(report: RobustnessReport, shown: int = 6) -> str:
     """Per metric: points won by A, by B, without a clear winner; where the sign changes."""
     a, b = report.labels
-    keys = [p["key"] for p in report.params]
     pad = " " * 17
     lines = [f"{'difference':<16} B - A = {b} - {a}; a winner only where the paired 95% "
              "interval excludes 0"]
@@ -467,7 +469,7 @@ def robustness_text(report: RobustnessReport, shown: int = 6) -> str:
             lines.append(f"{pad}n/a (fewer than 2 paired values) at {missing} of "
                          f"{len(block)} points")
         if report.design == "grid":
-            changes = _sign_changes(block, keys)
+            changes = _sign_changes(block, report.params)
             if not changes:
                 lines.append(f"{pad}the mean difference never changes sign")
             lines += [f"{pad}sign changes {text}" for text in changes[:shown]]
