@@ -1,10 +1,10 @@
 """The ``wom`` command line: every sub-command's arguments, one module per group.
 
 :mod:`~sim.cli.run` (run, compare, keys, bench, validate), :mod:`~sim.cli.sweep`
-(sweep, analyze), :mod:`~sim.cli.fit` (fit-bass), :mod:`~sim.cli.dashboard`
-(dashboard); :mod:`~sim.cli.types` holds the shared argument types. Bad input (scenario
-file, key, value, network file) ends with one message on stderr and exit code 2, never
-a traceback.
+(sweep, analyze), :mod:`~sim.cli.robustness` (robustness), :mod:`~sim.cli.fit`
+(fit-bass), :mod:`~sim.cli.dashboard` (dashboard); :mod:`~sim.cli.types` holds the
+shared argument types. Bad input (scenario file, key, value, network file) ends with one
+message on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from ..errors import WomError
 from .dashboard import add_dashboard_parser, cmd_dashboard
 from .fit import add_fit_parser, cmd_fit_bass
+from .robustness import add_robustness_parser, cmd_robustness
 from .run import (
     add_run_parsers,
     add_validate_parser,
@@ -31,7 +32,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS = {"run": cmd_run, "compare": cmd_compare, "keys": cmd_keys, "bench": cmd_bench,
             "validate": cmd_validate, "dashboard": cmd_dashboard, "sweep": cmd_sweep,
-            "analyze": cmd_analyze, "fit-bass": cmd_fit_bass}
+            "analyze": cmd_analyze, "fit-bass": cmd_fit_bass, "robustness": cmd_robustness}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dashboard_parser(sub)
     add_sweep_parser(sub)
     add_analyze_parser(sub)
+    add_robustness_parser(sub)
     add_fit_parser(sub)
     add_validate_parser(sub)
     return parser

@@ -28,14 +28,8 @@ examples:
 """
 
 
-def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``sweep`` command to the ``wom`` sub-parsers; returns its parser."""
-    p = subparsers.add_parser(
-        "sweep", help="run a scenario over a grid, LHS, Sobol or Morris design of parameters",
-        description="Run a scenario at every point of a parameter design, with replications,\n"
-                    "into resumable Parquet parts under DIR.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenario", help="scenario TOML file")
+def add_design_options(p: argparse.ArgumentParser) -> None:
+    """The options of a sweep's points and runs: --param, --design, --samples, --set, ..."""
     p.add_argument("--param", dest="params", action="append", required=True,
                    metavar="KEY=SPEC", help="a scenario key and its values; repeatable")
     p.add_argument("--design", choices=DESIGNS, default="grid",
@@ -53,7 +47,10 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
                    metavar="KEY=VALUE",
                    help="override a scenario key for every point (a TOML literal); "
                         "repeatable")
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+
+
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    """The options of how a sweep runs: engine, workers, threads, Dask, resume, quiet."""
     p.add_argument("--engine", choices=("fast", "reference"), default="fast",
                    help="fast (numba, default) or reference (one Mesa agent per consumer)")
     p.add_argument("--workers", type=positive, metavar="N",
@@ -71,6 +68,19 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="continue the sweep in DIR (an error if DIR holds none); re-running "
                         "the same command resumes as well")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``sweep`` command to the ``wom`` sub-parsers; returns its parser."""
+    p = subparsers.add_parser(
+        "sweep", help="run a scenario over a grid, LHS, Sobol or Morris design of parameters",
+        description="Run a scenario at every point of a parameter design, with replications,\n"
+                    "into resumable Parquet parts under DIR.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenario", help="scenario TOML file")
+    add_design_options(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    add_executor_options(p)
     return p
 
 

@@ -12,7 +12,8 @@ Modules
     :mod:`~sim.sweep.design` (designs and the plan), :mod:`~sim.sweep.store` (the
     directory: manifest, atomic parts, locking), :mod:`~sim.sweep.executors` (in
     process, local processes, Dask), :mod:`~sim.sweep.load` (the tidy table and
-    summaries) and :mod:`~sim.sweep.analyze` (sensitivity tables and plots).
+    summaries), :mod:`~sim.sweep.analyze` (sensitivity tables and plots) and
+    :mod:`~sim.sweep.robustness` (paired maps of B - A: where does a strategy win?).
 
 Seeds (common random numbers)
     Every point runs with the same seed: replication r of every point uses the random
@@ -58,6 +59,14 @@ from .load import (
     summarize_sweep,
 )
 from .params import Param, parse_param
+from .robustness import (
+    RobustnessPlan,
+    RobustnessReport,
+    analyze_robustness,
+    plan_robustness,
+    robustness_text,
+    run_robustness,
+)
 from .store import MANIFEST, PART_NAME, PARTS, REPORT, read_manifest
 
 __all__ = [
@@ -70,19 +79,25 @@ __all__ = [
     "REPORT",
     "MetricReport",
     "Param",
+    "RobustnessPlan",
+    "RobustnessReport",
     "SweepError",
     "SweepPlan",
     "SweepResult",
     "analysis_files",
+    "analyze_robustness",
     "analyze_sweep",
     "default_metrics",
     "load_sweep",
     "metric_per_replication",
     "parse_param",
+    "plan_robustness",
     "plan_sweep",
     "read_manifest",
     "report_text",
     "result_columns",
+    "robustness_text",
+    "run_robustness",
     "run_sweep",
     "summarize_parameter",
     "summarize_sweep",

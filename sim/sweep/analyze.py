@@ -62,7 +62,8 @@ from .design import MORRIS_LEVELS
 from .load import FLOW_COLUMNS, load_sweep, summarize_sweep
 from .store import REPORT, read_manifest
 
-__all__ = ["MetricReport", "analyze_sweep", "default_metrics", "report_text"]
+__all__ = ["MetricReport", "analyze_sweep", "default_metrics", "figure", "plot_sobol",
+           "report_text", "sobol_indices"]
 
 #: Rows of the per-point table printed by ``wom analyze`` (the CSV has them all).
 PRINT_ROWS = 30
@@ -136,8 +137,30 @@ def _spearman(points: pd.DataFrame, params: list[dict[str, Any]]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["parameter", "spearman_rho", "p_value", "points"])
 
 
-def _sobol(problem: dict[str, Any], y: np.ndarray,
-           seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sobol_indices(problem: dict[str, Any], y: np.ndarray,
+                  seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sobol' indices of ``y`` over a Saltelli design, with bootstrap 95% intervals.
+
+    Parameters
+    ----------
+    problem
+        The SALib problem of the design (the manifest's ``problem``).
+    y
+        One output per design point, in point order (no NaN).
+    seed
+        Seed of SALib's bootstrap.
+
+    Returns
+    -------
+    first : pandas.DataFrame
+        ``parameter, S1, S1_conf, ST, ST_conf`` (``_conf``: half-width of the 95% CI).
+    second : pandas.DataFrame
+        ``parameter_1, parameter_2, S2, S2_conf`` per pair.
+
+    References
+    ----------
+    Sobol' (2001); Saltelli (2002); Saltelli et al. (2010); see the module docstring.
+    """
     from SALib.analyze import sobol
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -166,7 +189,8 @@ def _morris(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int) ->
                          "sigma": si["sigma"]})
 
 
-def _figure(width: float, height: float) -> Any:
+def figure(width: float, height: float) -> Any:
+    """A constrained-layout matplotlib figure on an Agg canvas (pyplot left alone)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -177,7 +201,7 @@ def _figure(width: float, height: float) -> Any:
 
 def _plot_params(report: MetricReport, params: list[dict[str, Any]], path: Path) -> None:
     """The metric against each parameter: every point's mean with its 95% CI."""
-    fig = _figure(4.2 * len(params), 3.6)
+    fig = figure(4.2 * len(params), 3.6)
     axes = fig.subplots(1, len(params), squeeze=False)[0]
     table = report.points
     mean = table["mean"].to_numpy(dtype=float)
@@ -203,10 +227,9 @@ def _plot_params(report: MetricReport, params: list[dict[str, Any]], path: Path)
     fig.savefig(path, dpi=110)
 
 
-def _plot_sobol(report: MetricReport, path: Path) -> None:
-    table = report.sobol
-    assert table is not None
-    fig = _figure(max(4.0, 1.3 * len(table) + 2), 3.6)
+def plot_sobol(table: pd.DataFrame, title: str, path: Path) -> None:
+    """Bars of S1 and ST per parameter with their 95% CIs (``table`` of :func:`sobol_indices`)."""
+    fig = figure(max(4.0, 1.3 * len(table) + 2), 3.6)
     ax = fig.subplots()
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["S1"], 0.4, yerr=table["S1_conf"], capsize=3, label="S1 (first order)")
@@ -215,14 +238,14 @@ def _plot_sobol(report: MetricReport, path: Path) -> None:
     ax.set_ylabel("Sobol' index")
     ax.axhline(0, color="black", lw=0.6)
     ax.legend(frameon=False)
-    ax.set_title(f"Sobol' indices of {report.metric} (95% CI)", fontsize=10)
+    ax.set_title(title, fontsize=10)
     fig.savefig(path, dpi=110)
 
 
 def _plot_morris(report: MetricReport, path: Path) -> None:
     table = report.morris
     assert table is not None
-    fig = _figure(max(7.0, 1.3 * len(table) + 4), 3.6)
+    fig = figure(max(7.0, 1.3 * len(table) + 4), 3.6)
     left, right = fig.subplots(1, 2)
     x = np.arange(len(table))
     left.bar(x, table["mu_star"], 0.6, yerr=table["mu_star_conf"], capsize=3)
@@ -258,7 +281,7 @@ def _analyze_metric(frame: pd.DataFrame, manifest: dict[str, Any], metric: str,
         report.note = (f"no {design} indices: the mean of {metric} is NaN at {nan} of "
                        f"{y.size} points (e.g. clv before week budget.clv_weeks)")
     elif design == "sobol":
-        report.sobol, report.sobol_s2 = _sobol(manifest["problem"], y, seed)
+        report.sobol, report.sobol_s2 = sobol_indices(manifest["problem"], y, seed)
     else:
         x = np.asarray(manifest["design_matrix"], dtype=float)
         report.morris = _morris(manifest["problem"], x, y, seed)
@@ -283,7 +306,7 @@ def _save(report: MetricReport, params: list[dict[str, Any]], report_dir: Path,
     report.files.append(path)
     if report.sobol is not None:
         path = report_dir / f"{metric}_sobol.png"
-        _plot_sobol(report, path)
+        plot_sobol(report.sobol, f"Sobol' indices of {metric} (95% CI)", path)
         report.files.append(path)
     if report.morris is not None:
         path = report_dir / f"{metric}_morris.png"
