@@ -26,7 +26,7 @@ from .errors import WomError
 from .experiment import networks_summary, run, with_resampling
 from .metrics import SUMMARY_COLUMNS, interval, kpis_per_replication, winner
 from .results import package_version
-from .scenario import Scenario, load_scenario, market_keys
+from .scenario import Scenario, load_scenario, market_keys, value_of
 
 #: A spend gap above this share of the smallest spend is flagged.
 SPEND_GAP = 0.02
@@ -35,13 +35,6 @@ SPEND_GAP = 0.02
 KPI_COLUMNS = ["kpi", "scenario", *SUMMARY_COLUMNS[1:], "diff_mean", "diff_ci_low",
                "diff_ci_high", "diff_replications", "diff_p_adjusted", "diff_significant",
                "winner", "verdict"]
-
-
-def _value(scenario: Scenario, key: str) -> Any:
-    node: Any = scenario
-    for part in key.split("."):
-        node = getattr(node, part)
-    return node
 
 
 def market_differences(scenarios: Sequence[Scenario],
@@ -56,7 +49,7 @@ def market_differences(scenarios: Sequence[Scenario],
     """
     out = {}
     for key in market_keys():
-        values = {label: _value(sc, key) for label, sc in zip(labels, scenarios, strict=True)}
+        values = {label: value_of(sc, key) for label, sc in zip(labels, scenarios, strict=True)}
         if any(value != next(iter(values.values())) for value in values.values()):
             out[key] = values
     return out

@@ -11,6 +11,7 @@ from scipy import stats
 
 from sim.cli import main as wom
 from sim.errors import WomError
+from sim.metrics import paired_difference
 from sim.sweep import (
     RobustnessReport,
     analyze_robustness,
@@ -18,7 +19,7 @@ from sim.sweep import (
     robustness_text,
     run_robustness,
 )
-from sim.sweep.robustness import DEFAULT_METRICS, RESULT, _paired_difference, _winner
+from sim.sweep.robustness import DEFAULT_METRICS, RESULT, _winner
 
 from .conftest import SCENARIOS
 
@@ -48,16 +49,16 @@ def grid_map(tmp_path_factory, no_ads):
 def test_paired_difference_is_a_student_t_interval_of_b_minus_a():
     a = np.array([10.0, 20.0, 30.0, 40.0])
     b = a + np.array([1.0, 2.0, 3.0, 2.0])
-    diff = _paired_difference(a, b)
+    diff = paired_difference(a, b)
     half = stats.t.ppf(0.975, 3) * np.std([1, 2, 3, 2], ddof=1) / 2
     assert diff["mean"] == pytest.approx(2.0)
     assert diff["low"] == pytest.approx(2.0 - half)
     assert diff["high"] == pytest.approx(2.0 + half)
     assert diff["significant"] and diff["n"] == 4
-    noisy = _paired_difference(a, a + np.array([3.0, -2.0, 1.0, -1.0]))
+    noisy = paired_difference(a, a + np.array([3.0, -2.0, 1.0, -1.0]))
     assert noisy["low"] < 0 < noisy["high"] and not noisy["significant"]
     assert _winner("total_profit", diff) == "B"
-    assert _winner("total_cost", diff) == "A"  # lower is better
+    assert _winner("total_cost", paired_difference(a, b, lower_is_better=True)) == "A"
     assert _winner("top1_spend_ratio", diff) == "none"  # descriptive
     assert _winner("total_profit", noisy) == "none"
 
@@ -188,6 +189,6 @@ def test_different_markets_are_refused_unless_allowed(tmp_path, capsys):
             "--quiet", "--out", str(tmp_path / "m")]
     assert wom(args) == 2
     err = capsys.readouterr().err
-    assert "different markets" in err and "product.quality: 0.85 vs 0.5" in err
+    assert "different markets" in err and "product.quality (A 0.85, B 0.5)" in err
     assert wom([*args, "--allow-different-markets"]) == 0
     assert "differ in market keys: product.quality" in capsys.readouterr().out

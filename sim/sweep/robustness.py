@@ -41,10 +41,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..comparison import describe_differences, market_differences
 from ..errors import WomError
 from ..experiment import run
-from ..metrics import LOWER_IS_BETTER, NO_WINNER, interval, kpis_per_replication
-from ..scenario import Scenario, market_keys
+from ..metrics import (
+    LOWER_IS_BETTER,
+    NO_WINNER,
+    interval,
+    kpis_per_replication,
+    paired_difference,
+)
+from ..scenario import Scenario
 from .analyze import plot_sobol, sobol_indices
 from .design import SweepPlan, plan_sweep, point_scenario
 from .executors import SweepResult, run_sweep
@@ -127,39 +134,11 @@ class RobustnessReport:
     files: list[Path] = field(default_factory=list)
 
 
-def _paired_difference(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
-    """The paired difference ``b - a``: mean, 95% interval, significance, pairs used.
-
-    Private stand-in for the project's single significance rule (to be replaced by
-    ``sim.metrics.paired_difference`` once it exists): the Student t interval of
-    :func:`sim.metrics.interval` over the per-replication differences, significant when
-    it excludes 0. Pairs with a NaN on either side are left out; with fewer than two
-    pairs the interval is NaN and nothing is significant.
-    """
-    stats = interval(np.asarray(b, dtype=float) - np.asarray(a, dtype=float))
-    low, high = stats["ci_low"], stats["ci_high"]
-    significant = bool(np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0))
-    return {"mean": stats["mean"], "low": low, "high": high, "significant": significant,
-            "n": stats["replications"]}
-
-
 def _winner(metric: str, diff: dict[str, Any]) -> str:
-    """``"A"``, ``"B"`` or ``"none"`` from a paired difference B - A."""
-    if metric in NO_WINNER or not diff["significant"]:
+    """``"A"``, ``"B"`` or ``"none"`` from :func:`sim.metrics.paired_difference` of A, B."""
+    if metric in NO_WINNER or diff["winner_side"] is None:
         return "none"
-    b_higher = diff["mean"] > 0
-    return "A" if b_higher == (metric in LOWER_IS_BETTER) else "B"
-
-
-def _value(scenario: Scenario, key: str) -> Any:
-    section, _, name = key.partition(".")
-    part = getattr(scenario, section)
-    return getattr(part, name) if name else part
-
-
-def _market_differences(a: Scenario, b: Scenario) -> list[str]:
-    """Market keys (role ``market``) whose resolved values differ between ``a`` and ``b``."""
-    return [key for key in market_keys() if _value(a, key) != _value(b, key)]
+    return diff["winner_side"].upper()
 
 
 def _label(plan: SweepPlan, source: Scenario | str | Path) -> str:
@@ -240,10 +219,9 @@ def plan_robustness(
                         **common)
     plan_b = plan_sweep(b, params, replications=plan_a.replications, steps=plan_a.steps,
                         seed=plan_a.seed, **common)
-    differ = _market_differences(plan_a.scenario, plan_b.scenario)
+    differ = market_differences([plan_a.scenario, plan_b.scenario], ["A", "B"])
     if differ and not allow_different_markets:
-        shown = "; ".join(f"{k}: {_value(plan_a.scenario, k)!r} vs "
-                          f"{_value(plan_b.scenario, k)!r}" for k in differ)
+        shown = describe_differences(differ)
         raise WomError(f"A and B are on different markets ({shown}): a robustness map "
                        "compares two strategies on one market; align the scenarios, set "
                        "the keys with --set, or add --allow-different-markets")
@@ -252,7 +230,7 @@ def plan_robustness(
         labels = (labels[0], f"{labels[1]}#2")
     return RobustnessPlan(a=plan_a, b=plan_b, labels=labels,
                           metrics=_metrics(metrics, plan_a, plan_b),
-                          market_differences=differ)
+                          market_differences=list(differ))
 
 
 def _prepare(out: Path, manifest: dict[str, Any]) -> None:
@@ -351,7 +329,7 @@ def _table(out: Path, metrics: Sequence[str], keys: list[str]) -> pd.DataFrame:
         for entry in manifest["points"]:
             a = kpis_a.loc[entry["point"], metric].to_numpy()
             b = kpis_b.loc[entry["point"], metric].to_numpy()
-            diff = _paired_difference(a, b)
+            diff = paired_difference(a, b, lower_is_better=metric in LOWER_IS_BETTER)
             paired = np.isfinite(a) & np.isfinite(b)
             rows.append({"point": entry["point"],
                          **{k: entry["values"][k] for k in keys}, "metric": metric,
