@@ -13,7 +13,8 @@ from pandas.testing import assert_frame_equal
 from sim import ScenarioError, load_scenario, run
 from sim.commerce.brand import review_boost
 from sim.commerce.state import CHANNEL_NAMES, top_share_ratio
-from sim.validate import run_checks
+from sim.validate import make_plan
+from sim.validate.calibration import calibration_checks
 
 from .conftest import NETWORKS, SCENARIOS, make_scenario
 
@@ -152,7 +153,8 @@ def test_too_many_influencers():
         run(sc)
 
 
-def test_calibration_facts_emerge():
-    """The default market reproduces every fact of docs/calibration.md (wom validate)."""
-    failed = [c for c in run_checks(replications=10, seed=1) if not c.ok]
+def test_calibration_facts_emerge(tmp_path):
+    """The default market reproduces every fact of docs/calibration.md (wom validate's
+    calibration lines, two seeds: two networks)."""
+    failed = [c for c in calibration_checks(make_plan(True, 2, tmp_path)) if not c.ok]
     assert not failed, failed
