@@ -12,22 +12,11 @@ import pytest
 
 from sim import run
 from sim.experiment import adoption_array
+from sim.validate.exact import bass_closed_form, bass_recursion
 
 from .conftest import SCENARIOS, make_scenario
 
 P, Q, N = 0.03, 0.38, 10_000
-
-
-def bass_recursion(p: float, q: float, steps: int, dt: float = 1.0) -> np.ndarray:
-    f = np.zeros(steps + 1)
-    for t in range(steps):
-        f[t + 1] = f[t] + (p + q * f[t]) * (1 - f[t]) * dt
-    return f
-
-
-def bass_closed_form(p: float, q: float, t: np.ndarray) -> np.ndarray:
-    e = np.exp(-(p + q) * t)
-    return (1 - e) / (1 + (q / p) * e)
 
 
 def mixed_bass(dt: float, horizon: float, replications: int, seed: int = 1) -> np.ndarray:

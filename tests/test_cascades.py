@@ -9,9 +9,6 @@ probability proportional to its weight. A simulated mean over R replications is 
 
 from __future__ import annotations
 
-import itertools
-from collections import deque
-
 import networkx as nx
 import numpy as np
 import pytest
@@ -20,56 +17,24 @@ from sim import run
 from sim.experiment import with_run
 from sim.fast import WomModel
 from sim.network import from_edges
+from sim.validate.exact import SMALL_GRAPH
+from sim.validate.exact import exact_ic as live_edge_ic
+from sim.validate.exact import exact_lt as live_edge_lt
 
 from .conftest import NETWORKS, make_scenario
 
-EDGES = [(0, 1, 1.0), (0, 2, 0.6), (1, 3, 1.4), (2, 3, 1.0), (3, 4, 0.8), (2, 4, 0.5),
-         (4, 5, 1.2), (1, 5, 0.3), (5, 0, 0.9), (6, 3, 1.0), (7, 4, 1.5), (6, 5, 0.5)]
+EDGES = SMALL_GRAPH
 N_NODES = 8  # nodes 6 and 7 only speak: they are never convinced
 SEEDS = [0]
 REPS = 20_000
 
 
-def reachable(n: int, live: list[tuple[int, int]], seeds: list[int]) -> np.ndarray:
-    adj: dict[int, list[int]] = {}
-    for u, v in live:
-        adj.setdefault(u, []).append(v)
-    seen = np.zeros(n, dtype=bool)
-    seen[seeds] = True
-    queue = deque(seeds)
-    while queue:
-        u = queue.popleft()
-        for v in adj.get(u, []):
-            if not seen[v]:
-                seen[v] = True
-                queue.append(v)
-    return seen
-
-
 def exact_ic(p: float) -> np.ndarray:
-    probs = [min(1.0, p * w) for _, _, w in EDGES]
-    out = np.zeros(N_NODES)
-    for world in itertools.product((0, 1), repeat=len(EDGES)):
-        weight = np.prod([pr if live else 1 - pr for pr, live in zip(probs, world, strict=True)])
-        live = [(u, v) for (u, v, _), keep in zip(EDGES, world, strict=True) if keep]
-        out += weight * reachable(N_NODES, live, SEEDS)
-    return out
+    return live_edge_ic(EDGES, N_NODES, SEEDS, p)
 
 
 def exact_lt() -> np.ndarray:
-    incoming: dict[int, list[tuple[int, float]]] = {}
-    for u, v, w in EDGES:
-        incoming.setdefault(v, []).append((u, w))
-    nodes = sorted(incoming)
-    out = np.zeros(N_NODES)
-    for choice in itertools.product(*(incoming[v] for v in nodes)):
-        weight = 1.0
-        live = []
-        for v, (u, w) in zip(nodes, choice, strict=True):
-            weight *= w / sum(x for _, x in incoming[v])
-            live.append((u, v))
-        out += weight * reachable(N_NODES, live, SEEDS)
-    return out
+    return live_edge_lt(EDGES, N_NODES, SEEDS)
 
 
 def simulate(diffusion: dict) -> np.ndarray:
