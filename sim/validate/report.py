@@ -114,14 +114,14 @@ def make_plan(quick: bool, seeds: int | None, figures: Path) -> Plan:
                     celf_worlds=50, watts_n=2000,
                     watts_z=(0.5, 1, 1.5, 2, 4, 5, 6, 7, 8, 12),
                     watts_replications=40, ties_replications=20, hub_n=4000,
-                    hub_replications=20, market_size=10_000, market_replications=1)
+                    hub_replications=20, market_size=10_000, market_replications=4)
     return Plan(tuple(range(1, count + 1)), False, figures, bass_replications=100,
                 fine_dt=0.05, exact_replications=40_000, kkt_replications=200,
                 celf_worlds=200, watts_n=10_000,
                 watts_z=(0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7,
                          8, 9, 10, 12),
                 watts_replications=100, ties_replications=50, hub_n=10_000,
-                hub_replications=50, market_size=10_000, market_replications=4)
+                hub_replications=50, market_size=10_000, market_replications=10)
 
 
 def progress(message: str) -> None:
