@@ -1,7 +1,7 @@
 """Sobol sensitivity of the engagement strategy's profit and lifetime value.
 
 Runs ``wom sweep`` on scenarios/engagement.toml with a Sobol' (Saltelli) design over
-five word-of-mouth and product parameters, then ``wom analyze`` for two metrics:
+six word-of-mouth, product and community parameters, then ``wom analyze`` for two metrics:
 ``profit`` summed over the two years and ``clv`` (mean 52-week discounted lifetime value
 of matured customers) at the last week. The figure shows the first-order (S1) and total
 (ST) Sobol indices with their 95% bootstrap intervals, as computed by SALib inside
@@ -34,7 +34,7 @@ NAME = "sensitivity"
 #: Swept keys; each explores its sweep range declared in the schema (``wom keys``
 #: shows them), and ``low:high:2`` gives the bounds of a Sobol' design.
 PARAMS = ("wom.beta", "consumers.peer_trust", "promotions.referral_reward",
-          "community.join_rate", "product.quality")
+          "community.join_rate", "product.quality", "community.dialogue")
 METRICS = {"profit": "total profit", "clv": "CLV at the last week"}
 
 

@@ -140,7 +140,7 @@ class WomModel(mesa.Model):
         self.influencers = [Influencer(self, node, int(self.replications[row]))
                             for row, nodes in enumerate(start.influencers)
                             for node in nodes.tolist()]
-        self.brand = Brand(self, len(self.streams), net.n)
+        self.brand = Brand(self, len(self.streams), net.n, start.audience)
         self._record_commerce()
 
     def _record_commerce(self) -> None:

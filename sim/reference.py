@@ -126,7 +126,7 @@ class ReferenceModel(mesa.Model):
             for i in range(self.network.n)]
         self.influencers = [Influencer(self, node, self.replication)
                             for node in start.influencers[0].tolist()]
-        self.brand = Brand(self, 1, self.network.n)
+        self.brand = Brand(self, 1, self.network.n, start.audience)
         self.promotions = False
         self._record_commerce()
 

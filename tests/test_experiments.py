@@ -109,4 +109,4 @@ def test_bass_fit(tmp_path):
 def test_sensitivity(tmp_path):
     table = quick("sensitivity", tmp_path)
     assert set(table["metric"]) == {"profit", "clv"}
-    assert len(table) == 2 * 5
+    assert len(table) == 2 * 6  # two metrics, six parameters

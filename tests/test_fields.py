@@ -73,7 +73,7 @@ def test_every_key_has_a_role_and_a_description():
 def test_market_and_levers():
     market, levers = set(market_keys()), set(lever_keys())
     assert not market & levers
-    assert {"ads.cost_per_exposure", "ads.effect", "influencers.fee",
+    assert {"ads.cost_per_exposure", "ads.effect", "influencers.fee_per_thousand",
             "influencers.authenticity", "promotions.price_elasticity",
             "promotions.checkin_rate", "promotions.vip_effect", "community.join_rate",
             "community.dialogue", "community.content", "reviews.enabled", "product.price",
@@ -96,7 +96,9 @@ def test_ranges_lie_within_the_bounds():
     ranged = [info for info in fields() if info.sweep_range is not None]
     assert {info.key for info in ranged} == {
         "wom.beta", "consumers.peer_trust", "promotions.referral_reward",
-        "community.join_rate", "product.quality", "ads.frequency"}
+        "community.join_rate", "product.quality", "ads.frequency",
+        "product.price", "consumers.reference_memory", "promotions.price_elasticity",
+        "community.dialogue"}
     assert field_info("wom.beta").sweep_range == (0.1, 0.3)
     for info in fields():
         low, high = info.bounds.low, info.bounds.high

@@ -34,11 +34,12 @@ class WeekPlan(NamedTuple):
 
 
 def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarray,
-              n: int) -> WeekPlan:
+              n: int, audience: np.ndarray) -> WeekPlan:
     """The brand's plan for ``week`` given the money left (cents) per replication.
 
     Fixed costs are bought in order (community upkeep for last week's members,
-    influencer fees, the ad package), each only if the money left covers it; variable
+    influencer fees: ``fee_per_thousand`` per 1,000 of the ``audience`` of the
+    replication's influencers, the ad package), each only if the money left covers it; variable
     promotions (discount subsidies, rewards, VIP perks, the loyalty programme) run while
     money is left after them, and are paid afterwards, so the last week may overspend by
     its variable costs. An activity also stops after its ``weeks`` (0: no limit;
@@ -59,8 +60,9 @@ def plan_week(sc: Scenario, week: int, remaining: np.ndarray, members: np.ndarra
 
     m, i, a, p = sc.community, sc.influencers, sc.ads, sc.promotions
     community = buy(m.enabled, cents(m.upkeep) + members * cents(m.member_cost))
-    influencers = buy(i.count > 0 and within(i.weeks),
-                      np.full_like(left, i.count * cents(i.fee)))
+    fees = np.array([cents(i.fee_per_thousand * int(a) / 1000) for a in audience],
+                    dtype=np.int64)
+    influencers = buy(i.count > 0 and within(i.weeks), fees)
     ad_cost = cents(a.reach * n * a.frequency * a.cost_per_exposure)
     ads = buy(a.reach > 0 and a.frequency > 0 and within(a.weeks),
               np.full_like(left, ad_cost))
@@ -129,16 +131,20 @@ class Brand(mesa.Agent):
         Number of replications whose books it keeps.
     population
         Number of consumers (the ad package is priced on it).
+    audience
+        Followers of each replication's influencers (their fees are priced on it).
 
     Its books, per replication (cents and counts): ``remaining`` and ``spent`` money,
     the review pool (``review_count``, ``rating_sum``), last week's community
     (``members``, ``satisfied_members``) and the loyalty rewards paid (``redemptions``).
     """
 
-    def __init__(self, model: mesa.Model, replications: int, population: int) -> None:
+    def __init__(self, model: mesa.Model, replications: int, population: int,
+                 audience: np.ndarray) -> None:
         super().__init__(model)
         scenario: Scenario = model.config
         self.population = population
+        self.audience = audience
         self.remaining = np.full(replications, cents(scenario.budget.total), dtype=np.int64)
         self.spent = np.zeros(replications, dtype=np.int64)
         self.review_count = np.zeros(replications, dtype=np.int64)
@@ -151,7 +157,7 @@ class Brand(mesa.Agent):
     def plan_week(self, week: int) -> WeekPlan:
         """Decide this week's activities from the money left and last week's community."""
         self.plan = plan_week(self.model.config, week, self.remaining, self.members,
-                              self.population)
+                              self.population, self.audience)
         return self.plan
 
     def signals(self) -> Signals:

@@ -74,8 +74,7 @@ def talk(step, streams, prm, state, promotions):
                 if draw(pre_talk[r], i) < prm.wom_negative_talk:
                     said = NEGATIVE
             else:
-                advocate = (s == LOYAL and rules.advocacy(sat, state.brand_trust[r, i])
-                            >= prm.wom_promoter_above)
+                advocate = s == LOYAL and sat >= prm.wom_promoter_above
                 bonus = prm.wom_advocate_talk if advocate else 0.0
                 extra = prm.incentive if promotions[r] else 0.0
                 if draw(pre_talk[r], i) < rules.talk_chance(prm.wom_talk_rate, sat, extra,
@@ -109,8 +108,8 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
     purchases, spend, clv, channel = state.purchases, state.spend, state.clv, state.channel
     touch, member, first_step, last_step = (state.touch, state.member, state.first_step,
                                             state.last_step)
-    first_cut, event, paid_discount, rating, points = (
-        state.first_cut, state.event, state.paid_discount, state.rating, state.points)
+    reference, event, paid_discount, rating, points = (
+        state.reference, state.event, state.paid_discount, state.rating, state.points)
     voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
     vip = (prm.promotions_vip_purchases, prm.promotions_vip_effect)
     card = (prm.loyalty_points_per_purchase, prm.loyalty_threshold, prm.loyalty_effect)
@@ -150,8 +149,9 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                 prm.promotions_discount, prm.promotions_exclusive_discount if is_member else 0.0,
                 prm.promotions_group_discount
                 if 0 < prm.promotions_group_size <= heard[4] else 0.0)
-        price_mult = rules.price_multiplier(prm.promotions_price_elasticity, cut,
-                                            traits.price_sensitivity[r, i])
+        paid = rules.price_paid(prm.product_price, cut)
+        price_mult = rules.price_response(prm.promotions_price_elasticity,
+                                          traits.price_sensitivity[r, i], reference[r, i], paid)
         ev, new_stage = event[r, i], s
         bought = first = False
         if s == UNAWARE:
@@ -192,10 +192,7 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                 new_stage = LAPSED
                 ev |= EV_CHURNED
             else:
-                mult = price_mult * rules.reference_price(
-                    prm.promotions_price_elasticity, traits.price_sensitivity[r, i],
-                    first_cut[r, i], cut)
-                mult = rules.rewards_pull(mult, plan.promotions[r], purchases[r, i],
+                mult = rules.rewards_pull(price_mult, plan.promotions[r], purchases[r, i],
                                           points[r, i], vip, card)
                 if draw(pre[r, A_BUY], i) < min(1.0, prm.consumers_repeat_rate * sat * bt * mult):
                     bought = True
@@ -216,12 +213,13 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
             paid_discount[r, i] = d
             spend[r, i] += basket
             last_step[r, i] = step
+            reference[r, i] = rules.reference_after(reference[r, i],
+                                                    prm.consumers_reference_memory, paid)
             points[r, i], redeemed = rules.earn_points(points[r, i], plan.promotions[r], card)
             if redeemed:
                 ev |= EV_REDEEMED
             if first:
                 first_step[r, i] = step
-                first_cut[r, i] = cut
             age = step - first_step[r, i]
             if age < prm.budget_clv_weeks:
                 clv[r, i] += present_values[age] * (basket - traits.cogs_cents[r, i] - d)

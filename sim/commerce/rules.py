@@ -10,13 +10,21 @@ functions whose last bit could differ between libraries.
 
 References
 ----------
+Bijmolt, T. H. A., van Heerde, H. J. and Pieters, R. G. M. (2005). New empirical
+generalizations on the determinants of price elasticity. Journal of Marketing Research
+42(2), 141-156.
 Goldenberg, J., Libai, B. and Muller, E. (2001). Talk of the network: a complex systems
 look at the underlying process of word-of-mouth. Marketing Letters 12(3), 211-223.
+Kalyanaram, G. and Winer, R. S. (1995). Empirical generalizations from reference price
+research. Marketing Science 14(3), G161-G169.
 Kivetz, R., Urminsky, O. and Zheng, Y. (2006). The goal-gradient hypothesis resurrected:
 purchase acceleration, illusionary goal progress, and customer retention. Journal of
 Marketing Research 43(1), 39-58.
 Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review
 81(12), 46-54.
+Smith, A. K., Bolton, R. N. and Wagner, J. (1999). A model of customer satisfaction with
+service encounters involving failure and recovery. Journal of Marketing Research 36(3),
+356-372.
 """
 
 from __future__ import annotations
@@ -187,24 +195,18 @@ def trust_after_exposure(brand_trust: float, baseline: float, fatigue: float,
     """Brand trust after a week of exposure and dialogue.
 
     Fatigue over the threshold erodes a share ``erosion * (fatigue - threshold)`` of the
-    trust (capped at all of it); trust below the consumer's baseline heals a share
-    ``recovery`` of the gap; community dialogue closes a share ``dialogue`` of the gap
-    to full trust.
+    trust (capped at all of it). Trust below the consumer's baseline (lost to complaints
+    heard, bad experiences or fatigue) heals a share ``recovery`` of the gap, and a
+    share ``dialogue`` more for a member of a funded community: the brand answers
+    complaints (service recovery, Smith, Bolton and Wagner 1999). Healing never takes
+    trust above the baseline, so dialogue only restores trust that was lost.
     """
     trust = brand_trust
     if fatigue > threshold:
         trust -= min(1.0, erosion * (fatigue - threshold)) * brand_trust
     if brand_trust < baseline:
-        trust += recovery * (baseline - brand_trust)
-    trust += dialogue * (1.0 - brand_trust)
+        trust += min(1.0, recovery + dialogue) * (baseline - brand_trust)
     return trust
-
-
-@register_jitable(inline="always")
-def advocacy(satisfaction: float, brand_trust: float) -> float:
-    """Likelihood to recommend (the NPS question, Reichheld 2003): satisfaction and
-    trust together."""
-    return 0.5 * (satisfaction + brand_trust)
 
 
 @register_jitable(inline="always")
@@ -220,17 +222,32 @@ def price_cut(discount: float, member_cut: float, group_cut: float) -> float:
 
 
 @register_jitable(inline="always")
-def price_multiplier(elasticity: float, cut: float, sensitivity: float) -> float:
-    """Purchase-chance multiplier of a price cut: ``1 + elasticity * cut * sensitivity``."""
-    return 1.0 + elasticity * cut * sensitivity
+def price_paid(price: float, cut: float) -> float:
+    """The price of an average basket after a price cut ``cut``."""
+    return price * (1.0 - cut)
 
 
 @register_jitable(inline="always")
-def reference_price(elasticity: float, sensitivity: float, first_cut: float,
-                    cut: float) -> float:
-    """Repeat-purchase factor of a customer won with a bigger discount than today's:
-    the lost discount weighs like a price rise (a deal seeker's reference price)."""
-    return max(0.0, 1.0 - elasticity * sensitivity * max(0.0, first_cut - cut))
+def price_response(elasticity: float, sensitivity: float, reference: float,
+                   paid: float) -> float:
+    """Purchase-chance multiplier of a price against the consumer's reference price.
+
+    The linearised constant-elasticity response ``1 - e * (paid - reference) /
+    reference``, floored at 0, with the consumer's own elasticity ``e = elasticity * 2 *
+    sensitivity`` (sensitivity is uniform on [0, 1), so the mean is ``elasticity``;
+    Bijmolt, van Heerde and Pieters 2005 report a mean of -2.62). A price under the
+    reference (a discount) raises the chance, a price over it (a list price above the
+    going price, or a discount that has ended) lowers it.
+    """
+    return max(0.0, 1.0 - elasticity * 2.0 * sensitivity * (paid - reference) / reference)
+
+
+@register_jitable(inline="always")
+def reference_after(reference: float, memory: float, paid: float) -> float:
+    """Reference price after a purchase at ``paid``: exponential smoothing
+    ``memory * reference + (1 - memory) * paid`` (adaptation level; Kalyanaram and
+    Winer 1995), so a discount's after-effect fades with each purchase at list price."""
+    return memory * reference + (1.0 - memory) * paid
 
 
 @register_jitable(inline="always")
@@ -345,8 +362,9 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
     """Add replication ``r``'s week to its totals ``t`` (int, :data:`TOTALS` order) and
     ``fl`` (float, :data:`FLOAT_TOTALS` order), consumer by consumer in index order.
 
-    NPS counts promoters (advocacy >= ``promoter_above``) and detractors (advocacy <
-    ``detractor_below``) among active customers (Reichheld 2003).
+    NPS counts promoters (satisfaction >= ``promoter_above``) and detractors
+    (satisfaction < ``detractor_below``) among active customers (Reichheld 2003): the
+    likelihood to recommend is the customer's own experience of the product.
     """
     for i in range(state.stage.shape[1]):
         s = state.stage[r, i]
@@ -382,8 +400,7 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
         elif ever:
             t[T_NONMEMBER_CUST] += 1
             t[T_NONMEMBER_SPEND] += state.spend[r, i]
-        advocates = advocacy(sat, state.brand_trust[r, i])
-        if s == LOYAL and advocates >= prm.wom_promoter_above:
+        if s == LOYAL and sat >= prm.wom_promoter_above:
             t[T_ADVOCATES] += 1
         vip = prm.promotions_vip_purchases
         if active and 0 < vip <= state.purchases[r, i] and promotions:
@@ -398,9 +415,9 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
                 fl[F_CLV] += state.clv[r, i]
                 fl[F_CHANNEL0 + c] += state.clv[r, i]
         if active:
-            if advocates >= prm.wom_promoter_above:
+            if sat >= prm.wom_promoter_above:
                 t[T_PROMOTERS] += 1
-            elif advocates < prm.wom_detractor_below:
+            elif sat < prm.wom_detractor_below:
                 t[T_DETRACTORS] += 1
         fl[F_TRUST] += state.brand_trust[r, i]
         fl[F_FATIGUE] += state.fatigue[r, i]

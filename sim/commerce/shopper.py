@@ -76,7 +76,7 @@ class Shopper(mesa.Agent):
         self.member = bool(state["member"])
         self.first_step = state["first_step"]
         self.last_step = state["last_step"]
-        self.first_cut = state["first_cut"]
+        self.reference = state["reference"]
         self.influencer = bool(state["influencer"])
         self.points = state["points"]
         self.said = Talk.SILENT
@@ -111,8 +111,7 @@ class Shopper(mesa.Agent):
         self.said = Talk.SILENT
         if self.active and self.satisfaction >= wom.dissatisfied_below:
             advocate = (self.stage == Stage.LOYAL
-                        and rules.advocacy(self.satisfaction, self.brand_trust)
-                        >= wom.promoter_above)
+                        and self.satisfaction >= wom.promoter_above)
             chance = rules.talk_chance(wom.talk_rate, self.satisfaction,
                                        m.incentive if m.promotions else 0.0,
                                        wom.advocate_talk if advocate else 0.0)
@@ -179,7 +178,9 @@ class Shopper(mesa.Agent):
             cut = rules.price_cut(
                 promo.discount, promo.exclusive_discount if self.member else 0.0,
                 promo.group_discount if 0 < promo.group_size <= heard[4] else 0.0)
-        price_mult = rules.price_multiplier(promo.price_elasticity, cut, self.price_sensitivity)
+        paid = rules.price_paid(sc.product.price, cut)
+        price_mult = rules.price_response(promo.price_elasticity, self.price_sensitivity,
+                                          self.reference, paid)
         stage = self.stage
         new_stage = stage
         bought = first = False
@@ -218,10 +219,7 @@ class Shopper(mesa.Agent):
                 new_stage = Stage.LAPSED
                 self.event |= Event.CHURNED
             else:
-                mult = price_mult * rules.reference_price(promo.price_elasticity,
-                                                          self.price_sensitivity,
-                                                          self.first_cut, cut)
-                mult = rules.rewards_pull(mult, m.promotions, self.purchases, self.points,
+                mult = rules.rewards_pull(price_mult, m.promotions, self.purchases, self.points,
                                           (promo.vip_purchases, promo.vip_effect), self.card)
                 bought = self.draw(Purpose.BUY) < min(
                     1.0, c.repeat_rate * self.satisfaction * bt * mult)
@@ -229,7 +227,7 @@ class Shopper(mesa.Agent):
             new_stage = Stage.CONSIDERING  # a lapsed customer won back
             self.event |= Event.WON_BACK
         if bought:
-            new_stage, felt = self.buy(first, cut)
+            new_stage, felt = self.buy(first, cut, paid)
             new_bt += c.experience_trust * (felt - 0.5)
         if (m.community and not self.member
                 and Stage.AWARE <= stage <= Stage.LOYAL and new_stage != Stage.LAPSED
@@ -239,9 +237,10 @@ class Shopper(mesa.Agent):
         self.stage = Stage(new_stage)
         self.brand_trust = rules.clip01(new_bt)
 
-    def buy(self, first: bool, cut: float) -> tuple[int, float]:
-        """A purchase at price cut ``cut``: experience, books, review; returns the new
-        stage (loyal or customer) and the experience of the purchase."""
+    def buy(self, first: bool, cut: float, paid: float) -> tuple[int, float]:
+        """A purchase at price cut ``cut`` (price ``paid`` for an average basket):
+        experience, books, reference price, review; returns the new stage (loyal or
+        customer) and the experience of the purchase."""
         m = self.model
         sc = m.config
         p, c = sc.product, sc.consumers
@@ -252,12 +251,12 @@ class Shopper(mesa.Agent):
         self.paid_discount = rules.discount_cents(self.basket, cut)
         self.spend += self.basket
         self.last_step = m.time_step
+        self.reference = rules.reference_after(self.reference, c.reference_memory, paid)
         self.points, redeemed = rules.earn_points(self.points, m.promotions, self.card)
         if redeemed:
             self.event |= Event.REDEEMED
         if first:
             self.first_step = m.time_step
-            self.first_cut = cut
         age = m.time_step - self.first_step
         if age < sc.budget.clv_weeks:  # value of the first clv_weeks weeks, at acquisition
             self.clv += m.present_values[age] * (self.basket - self.cogs - self.paid_discount)
@@ -278,7 +277,7 @@ class Shopper(mesa.Agent):
 def record(shoppers: list[Shopper]) -> State:
     """The shoppers' state as a :class:`State` of one replication (arrays of shape
     (1, consumers)), for :func:`rules.tally`; ``signal`` holds what each said."""
-    template = empty_state((1, 1), np.zeros((1, 1)))
+    template = empty_state((1, 1), np.zeros((1, 1)), 0.0)
     values = {name: [getattr(s, name) for s in shoppers]
               for name in State._fields if name != "signal"}
     values["signal"] = [s.said for s in shoppers]

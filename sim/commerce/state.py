@@ -81,7 +81,8 @@ class State(NamedTuple):
     ``touch`` the channel that made the consumer aware, ``signal`` this week's packed
     talk byte, ``event`` this week's :class:`Event` flags, ``paid_discount`` (cents)
     and ``rating`` those of this week's purchase and review, ``points`` the loyalty
-    points not yet redeemed.
+    points not yet redeemed, ``reference`` the price the consumer expects to pay for an
+    average basket (currency; it adapts to the prices paid).
     """
 
     stage: np.ndarray
@@ -96,7 +97,7 @@ class State(NamedTuple):
     member: np.ndarray
     first_step: np.ndarray
     last_step: np.ndarray
-    first_cut: np.ndarray
+    reference: np.ndarray
     influencer: np.ndarray
     signal: np.ndarray
     event: np.ndarray
@@ -105,8 +106,9 @@ class State(NamedTuple):
     points: np.ndarray
 
 
-def empty_state(shape: tuple[int, int], brand_trust: np.ndarray) -> State:
-    """The state before any seed: everyone unaware, trust at its baseline."""
+def empty_state(shape: tuple[int, int], brand_trust: np.ndarray, reference: float) -> State:
+    """The state before any seed: everyone unaware, trust at its baseline, the market's
+    going price as everyone's reference price."""
     return State(
         stage=np.full(shape, Stage.UNAWARE, dtype=np.int8),
         brand_trust=brand_trust.copy(),
@@ -120,7 +122,7 @@ def empty_state(shape: tuple[int, int], brand_trust: np.ndarray) -> State:
         member=np.zeros(shape, dtype=np.int8),
         first_step=np.full(shape, -1, dtype=np.int32),
         last_step=np.full(shape, -1, dtype=np.int32),
-        first_cut=np.zeros(shape),
+        reference=np.full(shape, reference),
         influencer=np.zeros(shape, dtype=np.int8),
         signal=np.zeros(shape, dtype=np.int8),
         event=np.zeros(shape, dtype=np.int16),

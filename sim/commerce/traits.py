@@ -100,22 +100,26 @@ def seed_satisfaction(scenario: Scenario, fit: float) -> float:
 
 class SetUp(NamedTuple):
     """What a batch of replications starts with: traits, state and, per replication,
-    the consumers under contract as influencers."""
+    the consumers under contract as influencers and their ``audience`` (followers: the
+    consumers who listen to them, summed over the influencers; int64 array)."""
 
     traits: Traits
     state: State
     influencers: list[np.ndarray]
+    audience: np.ndarray
 
 
 def set_up(sc: Scenario, network: Network, streams: list[int]) -> SetUp:
     """Traits, starting state and influencers of the replications with these streams.
 
-    Seeds (``seeding``) start as customers with one purchase, channel SEED, first
-    purchase at week 0 and the noise-free satisfaction of their fit.
+    Seeds (``seeding``) start as customers with one purchase at list price, channel
+    SEED, first purchase at week 0 and the noise-free satisfaction of their fit.
     """
     traits = draw_traits(sc, streams, network.n)
-    state = empty_state((len(streams), network.n), traits.brand_trust)
+    state = empty_state((len(streams), network.n), traits.brand_trust,
+                        sc.product.reference_price)
     influencers = []
+    followers = network.out_degree
     for row, stream in enumerate(streams):
         for node in choose_seeds(network, sc.seeding, stream).tolist():
             state.stage[row, node] = Stage.CUSTOMER
@@ -123,7 +127,10 @@ def set_up(sc: Scenario, network: Network, streams: list[int]) -> SetUp:
             state.channel[row, node] = Channel.SEED
             state.first_step[row, node] = 0
             state.satisfaction[row, node] = seed_satisfaction(sc, float(traits.fit[row, node]))
+            state.reference[row, node] = rules.reference_after(
+                sc.product.reference_price, sc.consumers.reference_memory, sc.product.price)
         nodes = influencer_nodes(network, sc, stream)
         state.influencer[row, nodes] = 1
         influencers.append(nodes)
-    return SetUp(traits, state, influencers)
+    audience = np.array([int(followers[nodes].sum()) for nodes in influencers], dtype=np.int64)
+    return SetUp(traits, state, influencers, audience)

@@ -322,8 +322,11 @@ class RunConfig(Section):
 class ProductConfig(Section):
     """What is sold (commerce model): market, the product strategies are compared on."""
 
-    price: float = market(50.0, gt=0, le=MAX_PRICE, unit="currency",
+    price: float = market(50.0, gt=0, le=MAX_PRICE, unit="currency", sweep=(45.0, 55.0),
                           description="List price of a basket of average size.")
+    reference_price: float = market(
+        50.0, gt=0, unit="currency", description="The category's going price: every "
+        "consumer's reference price before its first purchase (Kalyanaram and Winer 1995).")
     quality: float = market(
         0.8, ge=0, le=1, sweep=(0.75, 0.95),
         description="Satisfaction a perfectly fitting consumer expects from a purchase (0-1).")
@@ -378,6 +381,9 @@ class ConsumersConfig(Section):
         0.7, ge=0, le=1, description="Satisfaction needed to become (and stay protected as) loyal.")
     loyal_protection: float = market(
         0.7, ge=0, le=1, description="Share of churn risk removed for loyal customers.")
+    reference_memory: float = market(
+        0.8, ge=0, lt=1, sweep=(0.7, 0.9), description="Reference price after a purchase: "
+        "memory * reference + (1 - memory) * price paid (Kalyanaram and Winer 1995).")
     experience_trust: float = market(
         0.1, ge=0, le=1,
         description="Brand-trust change per purchase per unit of satisfaction above/below 0.5.")
@@ -412,10 +418,9 @@ class WomConfig(Section):
         description="Extra talk chance per unit of (referral reward / price).")
     promoter_above: float = market(
         0.8, ge=0, le=1,
-        description="Advocacy (mean of satisfaction and brand trust) of promoters (NPS 9-10) "
-        "and advocates.")
+        description="Satisfaction (own experience) of promoters (NPS 9-10) and advocates.")
     detractor_below: float = market(
-        0.6, ge=0, le=1, description="Advocacy of detractors (NPS 0-6).")
+        0.6, ge=0, le=1, description="Satisfaction of detractors (NPS 0-6).")
 
 
 class BudgetConfig(Section):
@@ -494,11 +499,9 @@ class PromotionsConfig(Section):
     weeks: int = lever(0, ge=0, unit="weeks",
                        description="Promotion length in weeks from the start (0: all).")
     price_elasticity: float = market(
-        3.5, ge=0, le=20,
-        description="Purchase chance multiplier 1 + elasticity * discount * price sensitivity "
-        "(Bijmolt et al. 2005 report a mean price elasticity of -2.6; promotions respond "
-        "more strongly); a customer won with a discount buys again with "
-        "1 - elasticity * sensitivity * (lost discount).")
+        2.62, ge=0, le=20, sweep=(1.5, 4.0),
+        description="Mean price elasticity (Bijmolt et al. 2005: -2.62): purchase chances times "
+        "1 - elasticity * 2 * sensitivity * (price paid - reference) / reference, floored at 0.")
     referral_reward: float = lever(
         0.0, ge=0, le=MAX_AMOUNT, unit="currency", ui={"shortlist": True}, sweep=(0.0, 20.0),
         promotion=True, paid_per="referrals",
@@ -570,8 +573,9 @@ class CommunityConfig(Section):
         description="Weekly chance a consumer from aware to loyal joins, times fit and brand "
         "trust.")
     dialogue: float = market(
-        0.05, ge=0, le=1,
-        description="Weekly brand-trust gain of members, as a share of the gap to 1.")
+        0.05, ge=0, le=1, sweep=(0.0, 0.2),
+        description="Service recovery: a member's trust below its baseline closes this extra "
+        "share of the gap each week, never above the baseline (Smith et al. 1999).")
     content: float = market(
         0.1, ge=0, le=1,
         description="Weekly pressure of members' content on members, times the share of "
@@ -590,8 +594,9 @@ class InfluencersConfig(Section):
         description="How influencers are chosen: random, degree, pagerank, kcore, celf "
         "(with seeding.celf_*) or community.")
     count: int = lever(0, ge=0, ui={"shortlist": True}, description="Influencers under contract.")
-    fee: float = market(200.0, ge=0, le=MAX_AMOUNT, unit="currency per week",
-                        description="Weekly fee per influencer.")
+    fee_per_thousand: float = market(
+        10.0, ge=0, le=MAX_AMOUNT, unit="currency per 1,000 followers per week",
+        description="Weekly fee per 1,000 followers (listeners) of a contracted influencer.")
     authenticity: float = market(
         0.5, ge=0, le=1,
         description="Credibility of a sponsored post relative to an organic recommendation.")
