@@ -28,7 +28,8 @@ from .fields import (
     value_of,
 )
 from .load import apply_overrides, load_scenario, parse_override, scenario_from_dict
-from .schema import Scenario, Section, SeedingConfig
+from .schema import Scenario, SeedingConfig
+from .section import Section
 from .toml import dump_toml
 
 __all__ = [

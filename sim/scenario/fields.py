@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from ..errors import ScenarioError
-from .schema import Scenario, Section
+from .schema import Scenario
+from .section import Section
 from .toml import toml_value
 
 Kind = Literal["float", "int", "bool", "choice", "str", "path", "list"]
