@@ -7,7 +7,7 @@ assembles them into the :class:`~sim.scenario.schema.Scenario`.
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from .declare import lever, market
 from .section import MAX_AMOUNT, MAX_BUDGET, MAX_PRICE, InfluenceStrategy, Section
@@ -321,3 +321,20 @@ class ReviewsConfig(Section):
         1.2, gt=0,
         description="Credibility 1 - ((mean - best) / tolerance)^2, floored at -1 "
         "(poor ratings deter).")
+
+
+class CommerceSections(Section):
+    """The commerce model's sections, as the fields :class:`~sim.scenario.Scenario`
+    inherits: a new section is declared here and nowhere else."""
+
+    product: ProductConfig = Field(default_factory=ProductConfig)
+    consumers: ConsumersConfig = Field(default_factory=ConsumersConfig)
+    wom: WomConfig = Field(default_factory=WomConfig)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    ads: AdsConfig = Field(default_factory=AdsConfig)
+    fatigue: FatigueConfig = Field(default_factory=FatigueConfig)
+    promotions: PromotionsConfig = Field(default_factory=PromotionsConfig)
+    loyalty: LoyaltyConfig = Field(default_factory=LoyaltyConfig)
+    community: CommunityConfig = Field(default_factory=CommunityConfig)
+    influencers: InfluencersConfig = Field(default_factory=InfluencersConfig)
+    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)

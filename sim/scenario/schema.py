@@ -28,19 +28,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .commerce import (
-    AdsConfig,
-    BudgetConfig,
-    CommunityConfig,
-    ConsumersConfig,
-    FatigueConfig,
-    InfluencersConfig,
-    LoyaltyConfig,
-    ProductConfig,
-    PromotionsConfig,
-    ReviewsConfig,
-    WomConfig,
-)
+from .commerce import CommerceSections
 from .declare import lever, market, run_setting
 from .section import InfluenceStrategy, Section, seed_fits
 from .toml import dump_toml
@@ -290,8 +278,9 @@ class RunConfig(Section):
     seed_fits = field_validator("seed")(seed_fits)
 
 
-class Scenario(Section):
-    """A complete scenario: a market, a network, a diffusion process and a run plan."""
+class Setting(Section):
+    """The sections every scenario has: its labels, consumers, network, diffusion
+    process, seeding and run plan (the fields :class:`Scenario` lists first)."""
 
     name: str = run_setting("", description="Short name shown in tables.")
     description: str = run_setting("", description="What the scenario is for.")
@@ -300,17 +289,14 @@ class Scenario(Section):
     diffusion: DiffusionConfig = Field(default_factory=DiffusionConfig)
     seeding: SeedingConfig = Field(default_factory=SeedingConfig)
     run: RunConfig = Field(default_factory=RunConfig)
-    product: ProductConfig = Field(default_factory=ProductConfig)
-    consumers: ConsumersConfig = Field(default_factory=ConsumersConfig)
-    wom: WomConfig = Field(default_factory=WomConfig)
-    budget: BudgetConfig = Field(default_factory=BudgetConfig)
-    ads: AdsConfig = Field(default_factory=AdsConfig)
-    fatigue: FatigueConfig = Field(default_factory=FatigueConfig)
-    promotions: PromotionsConfig = Field(default_factory=PromotionsConfig)
-    loyalty: LoyaltyConfig = Field(default_factory=LoyaltyConfig)
-    community: CommunityConfig = Field(default_factory=CommunityConfig)
-    influencers: InfluencersConfig = Field(default_factory=InfluencersConfig)
-    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
+
+
+class Scenario(CommerceSections, Setting):
+    """A complete scenario: a market, a network, a diffusion process and a run plan.
+
+    Its fields are those of :class:`Setting`, then the commerce model's sections
+    (:class:`sim.scenario.commerce.CommerceSections`), in that order.
+    """
 
     @model_validator(mode="after")
     def _population_needed(self) -> Scenario:
