@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 STAGES = [f"altimeter_stage{k}" for k in range(1, 5)]
 PAIRS = [("push", "engagement"), ("push", "over_promotion"), ("engagement", "group_buy"),
          ("push", "group_buy"), ("push", "influencer_seeding"),
-         ("engagement", "influencer_seeding"),
+         ("engagement", "influencer_seeding"), ("engagement", "loyalty"),
          *[(a, b) for i, a in enumerate(STAGES) for b in STAGES[i + 1:]]]
 
 #: The shipped setup (10,000 consumers, 104 weeks) with 4 replications: the last paid
