@@ -189,6 +189,16 @@ def _attrs(loaded: list[Scenario], names: list[str], differences: dict[str, Any]
         "warnings": _notes(loaded, names, differences, spend)}
 
 
+def _combined(frames: dict[str, pd.DataFrame], seed: int, engine: str) -> pd.DataFrame:
+    """The scenarios' tables stacked with a leading ``scenario`` column, and provenance."""
+    combined = pd.concat([frame.assign(scenario=name)[["scenario", *frame.columns]]
+                          for name, frame in frames.items()], ignore_index=True)
+    provenance = [{"label": name, **frame.attrs} for name, frame in frames.items()]
+    combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
+                      "scenarios": provenance, "networks": networks_summary(provenance)}
+    return combined
+
+
 def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,
@@ -262,11 +272,7 @@ def compare(
                         replications=replications, engine=engine, threads=threads,
                         progress=progress)
               for name, scenario in zip(names, loaded, strict=True)}
-    combined = pd.concat([frame.assign(scenario=name)[["scenario", *frame.columns]]
-                          for name, frame in frames.items()], ignore_index=True)
-    provenance = [{"label": name, **frame.attrs} for name, frame in frames.items()]
-    combined.attrs = {"seed": seed, "engine": engine, "wom_sim_version": package_version(),
-                      "scenarios": provenance, "networks": networks_summary(provenance)}
+    combined = _combined(frames, seed, engine)
     kpis = _kpi_table(names, [kpis_per_replication(frame) for frame in frames.values()])
     kpis.attrs = _attrs(loaded, names, differences, spend_summary(frames))
     for note in kpis.attrs["warnings"]:

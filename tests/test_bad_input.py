@@ -129,8 +129,8 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
      ["--set community.upkeep", "finite number"]),
     ("member-cost-1e300", {"s.toml": SCENARIO}, _set("community.member_cost=1e300"),
      ["--set community.member_cost", "less than or equal to"]),
-    ("fee-1e17", {"s.toml": SCENARIO}, _set("influencers.fee=1e17"),
-     ["--set influencers.fee", "less than or equal to"]),
+    ("fee-1e17", {"s.toml": SCENARIO}, _set("influencers.fee_per_thousand=1e17"),
+     ["--set influencers.fee_per_thousand", "less than or equal to"]),
     ("replications-0", {"s.toml": SCENARIO}, _run("--replications", "0"), ["--replications"]),
     ("unknown-command", {}, ["simulate"], ["simulate", "invalid choice"]),
     # --- network files

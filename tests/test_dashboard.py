@@ -325,7 +325,7 @@ def test_network_page_renders_stages_and_influencers() -> None:
     assert_clean(at)
     counts = at.dataframe[0].value
     assert int(counts.to_numpy().sum()) == 200
-    assert "10 influencers" in at.caption[-1].value
+    assert "100 influencers" in at.caption[-1].value  # influencer_seeding contracts 100
 
 
 def test_network_history_samples_a_connected_subgraph() -> None:
