@@ -18,7 +18,7 @@ profit only, never against the other.
 
     python experiments/strategy_levers.py [--quick] [--outdir DIR]
 
-Default: the grids of :data:`LEVERS` (48 points each) x 8 replications of 10,000
+Default: the grids of :data:`LEVERS` (45 and 48 points) x 8 replications of 10,000
 consumers, 104 weeks; --quick: two values per lever (the shipped one and the grid's
 first) x 2 replications of 400 consumers. Writes docs/data/strategy_levers.csv (one row
 per point) and docs/data/strategy_levers_best.csv (best against shipped).
@@ -50,12 +50,12 @@ KPI = "total_profit_npv"
 #: 26 weeks). Engagement: the referral reward, the community managers' weekly upkeep
 #: (the community stays on) and the reach of its launch ads (for its shipped 20 weeks).
 LEVERS: dict[str, dict[str, tuple[float, ...]]] = {
-    "push": {"ads.reach": (0.1, 0.2, 0.4, 0.6),
-             "ads.frequency": (1, 3, 6),
-             "promotions.discount": (0.0, 0.1, 0.2, 0.3)},
-    "engagement": {"promotions.referral_reward": (0.0, 5.0, 10.0, 20.0),
-                   "community.upkeep": (100.0, 300.0, 600.0),
-                   "ads.reach": (0.0, 0.1, 0.2, 0.4)},
+    "push": {"ads.reach": (0.2, 0.4, 0.6, 0.8, 1.0),
+             "ads.frequency": (2, 3, 4),
+             "promotions.discount": (0.0, 0.1, 0.2)},
+    "engagement": {"promotions.referral_reward": (10.0, 20.0, 30.0, 40.0),
+                   "community.upkeep": (0.0, 100.0, 300.0),
+                   "ads.reach": (0.2, 0.4, 0.6, 0.8)},
 }
 COLORS = {"push": "tab:red", "engagement": "tab:blue"}
 
