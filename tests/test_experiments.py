@@ -33,6 +33,9 @@ COLUMNS = {
     "bass_fit": {"series", "time", "observed_mean", "observed_ci_low", "observed_ci_high",
                  "fitted"},
     "sensitivity": {"metric", "parameter", "S1", "S1_conf", "ST", "ST_conf"},
+    "strategy_levers": {"strategy", "shipped", "best", "npv_mean", "npv_ci_low",
+                        "npv_ci_high", "spend_mean", "replications",
+                        "best_minus_point_mean", "significantly_below_best"},
 }
 
 
@@ -110,3 +113,21 @@ def test_sensitivity(tmp_path):
     table = quick("sensitivity", tmp_path)
     assert set(table["metric"]) == {"profit", "clv"}
     assert len(table) == 2 * 6  # two metrics, six parameters
+
+
+def test_strategy_levers(tmp_path):
+    table = quick("strategy_levers", tmp_path)
+    module = load("strategy_levers")
+    for name, levers in module.LEVERS.items():
+        rows = table[table["strategy"] == name]
+        assert set(levers) <= set(rows.columns)
+        assert rows["shipped"].sum() == 1 and rows["best"].sum() == 1
+        # The best point has the highest mean; nothing is above it.
+        assert rows.loc[rows["best"], "npv_mean"].item() == rows["npv_mean"].max()
+        assert (rows["best_minus_point_mean"] >= -1e-6).all()
+        assert not rows.loc[rows["best"], "significantly_below_best"].item()
+        assert (rows["spend_mean"] >= 0).all()
+    best = pd.read_csv(tmp_path / "data" / "strategy_levers_best.csv")
+    assert list(best["strategy"]) == list(module.LEVERS)
+    assert {"best_levers", "shipped_levers", "fresh_diff_mean", "fresh_diff_ci_low",
+            "fresh_diff_ci_high", "shipped_significantly_below_best"} <= set(best.columns)
