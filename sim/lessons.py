@@ -25,8 +25,10 @@ SECTION_SWITCHES = {"community": "enabled"}
 #: Horizon of the ad-frequency sweep (a year of weeks).
 FATIGUE_WEEKS = 52
 
-#: Push without its discount and with money no object: only the ads' frequency varies.
-FATIGUE_OVERRIDES = {"promotions.discount": 0.0, "budget.total": 1e12}
+#: Push without its discount, with money no object and the reach the fatigue parameters
+#: were calibrated at (docs/calibration.md): only the ads' frequency varies, whatever
+#: levers push.toml ships with.
+FATIGUE_OVERRIDES = {"promotions.discount": 0.0, "budget.total": 1e12, "ads.reach": 0.4}
 
 
 def _weeks_as_steps(section: dict[str, Any], steps: int) -> dict[str, Any]:
