@@ -157,6 +157,6 @@ def test_calibration_facts_emerge(tmp_path):
     """The default market reproduces every fact of docs/calibration.md (wom validate's
     calibration lines, two seeds: two networks). The CLV peer/ad ratio is left out: over
     networks it measures about 1.25, under its 1.3-3 band (docs/validation.md)."""
-    lines = calibration_checks(make_plan(True, 2, tmp_path))
+    lines = calibration_checks(make_plan(True, 2, tmp_path / "report.md"))
     failed = [c for c in lines if not c.ok and not c.name.startswith("CLV peer")]
     assert not failed, failed
