@@ -15,11 +15,11 @@ import sim
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["push", "engagement", "altimeter_stage1", "altimeter_stage2", "altimeter_stage3",
-             "altimeter_stage4", "influencer_seeding", "over_promotion", "group_buy"]
+             "altimeter_stage4", "influencer_seeding", "over_promotion", "group_buy", "loyalty"]
 KPIS = ["week_13_customers", "week_52_customers", "final_customers", "final_adopted",
-        "total_revenue", "total_cost", "total_profit", "roi", "final_clv", "final_clv_peer",
-        "final_clv_ad", "final_nps", "final_community_members", "member_conversion_ratio",
-        "member_spend_ratio", "top1_spend_ratio"]
+        "total_revenue", "total_cost", "total_profit", "total_profit_npv", "roi", "final_clv",
+        "final_clv_peer", "final_clv_ad", "final_nps", "final_community_members",
+        "member_conversion_ratio", "member_spend_ratio", "top1_spend_ratio"]
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:

@@ -168,7 +168,7 @@ def test_calibration_facts_emerge(tmp_path):
     """The default market reproduces the facts of docs/calibration.md (wom validate's
     calibration lines, two seeds: two networks each replication), except the targets in
     :data:`OFF_BAND`, which must still be measured."""
-    lines = calibration_checks(make_plan(True, 2, tmp_path))
+    lines = calibration_checks(make_plan(True, 2, tmp_path / "report.md"))
     known = [c for c in lines if any(c.name.startswith(k) for k in OFF_BAND)]
     assert len(known) >= 3 and all(np.isfinite(c.mean) for c in known)
     failed = [c for c in lines if not c.ok and c not in known]

@@ -25,7 +25,7 @@ def _check(section: str, ok: bool) -> Check:
 
 def test_report_has_three_sections_and_labels_calibration(tmp_path):
     checks = [_check("theory", True), _check("calibration", False), _check("validation", True)]
-    text = markdown(checks, make_plan(True, 3, tmp_path), 12.0)
+    text = markdown(checks, make_plan(True, 3, tmp_path / "report.md"), 12.0)
     for title in SECTIONS.values():
         assert f"## {title}" in text
     assert "calibrated, not evidence" in text
@@ -59,7 +59,7 @@ def test_window_edges_interpolate_out_from_the_peak():
 
 
 def test_exact_cascade_checks_pass_and_a_wrong_expectation_fails(tmp_path):
-    plan = dataclasses.replace(make_plan(True, 2, tmp_path), exact_replications=4000)
+    plan = dataclasses.replace(make_plan(True, 2, tmp_path / "report.md"), exact_replications=4000)
     checks = cascade_checks(plan)
     assert len(checks) == 2
     for c in checks:
@@ -84,8 +84,8 @@ def test_quick_report_is_written_with_figures(tmp_path):
     for title in SECTIONS.values():
         assert f"## {title}" in text
     figures = {c.figure for c in checks if c.figure}
-    assert {"bass.png", "kkt.png", "watts.png", "weak_ties.png", "hubs.png",
-            "frequency.png"} <= figures
+    assert {f"img/report/{name}" for name in ("bass.png", "kkt.png", "watts.png",
+            "weak_ties.png", "hubs.png", "frequency.png")} <= figures
     for name in figures:
         assert (tmp_path / name).stat().st_size > 1000
         assert f"]({name})" in text

@@ -49,12 +49,12 @@ def run_checks(plan: Plan) -> list[Check]:
 
 def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
                  ) -> list[Check]:
-    """Run every check and write the markdown report ``out`` with its PNG figures beside it.
+    """Run every check; write the markdown report ``out``, its PNG figures in ``img/<stem>/``.
 
     Parameters
     ----------
     out
-        The report's path; figures go in the same folder.
+        The report's path; figures go in ``img/<out stem>/`` beside it (``Plan.figures``).
     quick
         Fewer seeds, replications and consumers (under two minutes on two cores).
     seeds
@@ -66,7 +66,7 @@ def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
         Every line of the report (see :func:`exit_code`).
     """
     start = time.perf_counter()
-    plan = make_plan(quick, seeds, out.parent)
+    plan = make_plan(quick, seeds, out)
     checks = run_checks(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown(checks, plan, time.perf_counter() - start), encoding="utf-8")

@@ -82,12 +82,14 @@ class Plan:
     """How much to simulate: ``--quick`` or the full report.
 
     ``seeds`` are the run seeds; each gives a different network (``network.seed``
-    defaults to ``run.seed``) and different random streams.
+    defaults to ``run.seed``) and different random streams. ``report`` is the path of
+    the markdown report; its figures go in ``img/<report stem>/`` beside it
+    (:attr:`figures`), so ``docs/validation.md`` keeps them in ``docs/img/validation/``.
     """
 
     seeds: tuple[int, ...]
     quick: bool
-    figures: Path
+    report: Path
     bass_replications: int
     fine_dt: float
     exact_replications: int
@@ -102,20 +104,30 @@ class Plan:
     market_size: int
     market_replications: int
 
+    @property
+    def figure_link(self) -> str:
+        """The figures' folder relative to the report, as a markdown link prefix."""
+        return f"img/{self.report.stem}"
 
-def make_plan(quick: bool, seeds: int | None, figures: Path) -> Plan:
+    @property
+    def figures(self) -> Path:
+        """The folder the figures are written to."""
+        return self.report.parent / self.figure_link
+
+
+def make_plan(quick: bool, seeds: int | None, report: Path) -> Plan:
     """The plan of ``wom validate`` (``--quick`` runs in under two minutes on two cores)."""
     count = seeds if seeds is not None else (3 if quick else 5)
     if count < 2:
         raise ValueError(f"--seeds: at least 2 are needed for an interval, found {count}")
     if quick:
-        return Plan(tuple(range(1, count + 1)), True, figures, bass_replications=30,
+        return Plan(tuple(range(1, count + 1)), True, report, bass_replications=30,
                     fine_dt=0.1, exact_replications=10_000, kkt_replications=50,
                     celf_worlds=50, watts_n=2000,
                     watts_z=(0.5, 1, 1.5, 2, 4, 5, 6, 7, 8, 12),
                     watts_replications=40, ties_replications=20, hub_n=4000,
                     hub_replications=20, market_size=10_000, market_replications=4)
-    return Plan(tuple(range(1, count + 1)), False, figures, bass_replications=100,
+    return Plan(tuple(range(1, count + 1)), False, report, bass_replications=100,
                 fine_dt=0.05, exact_replications=40_000, kkt_replications=200,
                 celf_worlds=200, watts_n=10_000,
                 watts_z=(0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7,
@@ -228,14 +240,17 @@ def text(checks: Sequence[Check]) -> str:
 
 
 def save_figure(figure: Any, plan: Plan, name: str) -> str:
-    """Write a matplotlib figure as ``plan.figures / name`` (PNG); return the file name."""
+    """Write a matplotlib figure as ``plan.figures / name`` (PNG); return its link.
+
+    The link is relative to the report: ``img/<report stem>/<name>``.
+    """
     import matplotlib.pyplot as plt
 
     plan.figures.mkdir(parents=True, exist_ok=True)
     figure.tight_layout()
     figure.savefig(plan.figures / name, dpi=110)
     plt.close(figure)
-    return name
+    return f"{plan.figure_link}/{name}"
 
 
 def axes(title: str, xlabel: str, ylabel: str) -> tuple[Any, Any]:
