@@ -24,7 +24,8 @@ from sim.sweep.robustness import DEFAULT_METRICS, RESULT, _winner
 from .conftest import SCENARIOS
 
 PUSH = str(SCENARIOS / "push.toml")
-SMALL = ["population.size=400"]
+# The ads of the test are fixed here, not taken from push.toml's shipped levers.
+SMALL = ["population.size=400", "ads.reach=0.4", "ads.frequency=3"]
 GRID = ["product.price=40,60", "product.quality=0.7,0.9"]
 RUN = {"replications": 3, "steps": 20, "seed": 3, "overrides": SMALL}
 
