@@ -34,8 +34,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 from common import DOCS, SCENARIOS, SEED, add_threads, outputs, plt, save
@@ -54,14 +54,13 @@ COLORS = {"clustered": "tab:blue", "barabasi_albert": "tab:red",
           "erdos_renyi": "tab:green", "watts_strogatz": "tab:purple"}
 
 
-@dataclass(frozen=True)
-class Map:
+class Map(NamedTuple):
     """One ``wom robustness`` run."""
 
     name: str
     params: dict[str, str]
     replications: int
-    overrides: list[str] = field(default_factory=list)
+    overrides: tuple[str, ...] = ()
     design: str = "grid"
     samples: int | None = None
     steps: int | None = None
@@ -92,7 +91,7 @@ def plan(quick: bool) -> tuple[int, list[Map]]:
         fixed = [f"network.kind={kind}"]
         if kind == "erdos_renyi":
             fixed.append("network.mean_degree=10")  # the base must be valid; swept per point
-        maps.append(Map(f"network_{kind}", {f"network.{key}": degrees[key]}, reps, fixed,
+        maps.append(Map(f"network_{kind}", {f"network.{key}": degrees[key]}, reps, tuple(fixed),
                         steps=steps))
     maps.append(Map("price_trust", grid["price_trust"], reps, steps=steps))
     maps.append(Map("sobol", sobol, 1, design="sobol", samples=samples, steps=steps))

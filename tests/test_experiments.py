@@ -33,6 +33,8 @@ COLUMNS = {
     "bass_fit": {"series", "time", "observed_mean", "observed_ci_low", "observed_ci_high",
                  "fitted"},
     "sensitivity": {"metric", "parameter", "S1", "S1_conf", "ST", "ST_conf"},
+    "findings": {"map", "point", "metric", "mean_a", "mean_b", "diff", "low", "high",
+                 "winner", "n", "population"},
 }
 
 
@@ -110,3 +112,26 @@ def test_sensitivity(tmp_path):
     table = quick("sensitivity", tmp_path)
     assert set(table["metric"]) == {"profit", "clv"}
     assert len(table) == 2 * 6  # two metrics, six parameters
+
+
+def test_findings(tmp_path):
+    table = quick("findings", tmp_path)
+    network = [f"network_{kind}" for kind in ("clustered", "barabasi_albert", "erdos_renyi",
+                                              "watts_strogatz")]
+    assert set(table["map"]) == {"quality_horizon", "price_trust", "sobol", *network}
+    assert set(table["metric"]) == {"total_profit", "total_profit_npv", "final_clv",
+                                    "final_nps", "final_customers", "total_cost"}
+    grids = table[table["map"] != "sobol"]
+    points = grids.groupby("map")["point"].nunique()
+    assert points["quality_horizon"] == points["price_trust"] == 4  # 2 x 2 grids
+    assert (points[network] == 2).all()  # two mean degrees per network kind
+    profit = grids[grids["metric"] == "total_profit"]
+    assert (profit["n"] == 2).all() and (profit["low"] <= profit["diff"]).all()
+    assert set(table["winner"]) <= {"A", "B", "none"}
+    spend = grids[grids["metric"] == "total_cost"]  # the spend of each strategy, per point
+    assert (spend["mean_a"] > 0).all() and (spend["mean_b"] > 0).all()
+    assert set(table.loc[table["map"] == "quality_horizon", "run.steps"]) == {26, 52}
+    sobol = pd.read_csv(tmp_path / "data" / "findings_sobol.csv")
+    assert set(sobol.groupby("metric").size()) == {3}
+    for name in ("quality_horizon", "price_trust", "sobol"):
+        assert (tmp_path / "img" / f"findings_{name}_total_profit.png").is_file()
