@@ -21,8 +21,8 @@ spend of each strategy at every point.
 Writes ``DIR/data/findings.csv`` (every point x metric of every map, column ``map``),
 ``DIR/data/findings_sobol.csv``, ``DIR/img/findings.png`` (the network map) and
 ``DIR/img/findings_<map>_<metric>.png`` (the heatmaps and Sobol' bars of wom
-robustness). Default: 10,000 consumers, 6 replications per grid point, Sobol' with 8
-base samples (128 points) x 1 replication, 2 worker processes. --quick: 300 consumers,
+robustness). Default: 10,000 consumers, 6 replications per grid point, Sobol' with 16
+base samples (256 points) x 1 replication, 2 worker processes. --quick: 300 consumers,
 2 x 2 grids, 2 replications, a 3-parameter Sobol' design, 26 and 52 weeks.
 """
 
@@ -85,7 +85,7 @@ def plan(quick: bool) -> tuple[int, list[Map]]:
                  "consumers.peer_trust": "0.5:0.95:2", "wom.beta": "0.1:0.3:2",
                  "product.price": "30:70:2", "promotions.price_elasticity": "1.5:3.5:2",
                  "network.m": "2:8:2"}
-        population, reps, samples, steps = 10_000, 6, 8, None
+        population, reps, samples, steps = 10_000, 6, 16, None
     maps = [Map("quality_horizon", grid["quality_horizon"], reps)]
     for kind, (key, _) in KINDS.items():
         fixed = [f"network.kind={kind}"]
