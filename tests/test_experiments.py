@@ -36,6 +36,8 @@ COLUMNS = {
     "strategy_levers": {"strategy", "shipped", "best", "npv_mean", "npv_ci_low",
                         "npv_ci_high", "spend_mean", "replications",
                         "best_minus_point_mean", "significantly_below_best"},
+    "findings": {"map", "point", "metric", "mean_a", "mean_b", "diff", "low", "high",
+                 "winner", "n", "population"},
 }
 
 
@@ -131,3 +133,26 @@ def test_strategy_levers(tmp_path):
     assert list(best["strategy"]) == list(module.LEVERS)
     assert {"best_levers", "shipped_levers", "fresh_diff_mean", "fresh_diff_ci_low",
             "fresh_diff_ci_high", "shipped_significantly_below_best"} <= set(best.columns)
+
+
+def test_findings(tmp_path):
+    table = quick("findings", tmp_path)
+    network = [f"network_{kind}" for kind in ("clustered", "barabasi_albert", "erdos_renyi",
+                                              "watts_strogatz")]
+    assert set(table["map"]) == {"quality_horizon", "price_trust", "sobol", *network}
+    assert set(table["metric"]) == {"total_profit", "total_profit_npv", "final_clv",
+                                    "final_nps", "final_customers", "total_cost"}
+    grids = table[table["map"] != "sobol"]
+    points = grids.groupby("map")["point"].nunique()
+    assert points["quality_horizon"] == points["price_trust"] == 4  # 2 x 2 grids
+    assert (points[network] == 2).all()  # two mean degrees per network kind
+    profit = grids[grids["metric"] == "total_profit"]
+    assert (profit["n"] == 2).all() and (profit["low"] <= profit["diff"]).all()
+    assert set(table["winner"]) <= {"A", "B", "none"}
+    spend = grids[grids["metric"] == "total_cost"]  # the spend of each strategy, per point
+    assert (spend["mean_a"] > 0).all() and (spend["mean_b"] > 0).all()
+    assert set(table.loc[table["map"] == "quality_horizon", "run.steps"]) == {26, 52}
+    sobol = pd.read_csv(tmp_path / "data" / "findings_sobol.csv")
+    assert set(sobol.groupby("metric").size()) == {3}
+    for name in ("quality_horizon", "price_trust", "sobol"):
+        assert (tmp_path / "img" / f"findings_{name}_total_profit.png").is_file()

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import sim
 from sim.cli import main as wom
 from sim.errors import WomError
-from sim.metrics import paired_difference
+from sim.metrics import kpis_per_replication, paired_difference
 from sim.sweep import (
     RobustnessReport,
     analyze_robustness,
@@ -19,6 +20,7 @@ from sim.sweep import (
     robustness_text,
     run_robustness,
 )
+from sim.sweep.design import point_scenario
 from sim.sweep.robustness import DEFAULT_METRICS, RESULT, _winner
 
 from .conftest import SCENARIOS
@@ -107,6 +109,23 @@ def test_a_lever_that_matters_gives_a_significant_winner(grid_map):
     customers = report.table[report.table["metric"] == "final_customers"]
     assert (customers["winner"] == "B").all()
     assert (customers["low"] > 0).all()
+
+
+def test_profit_npv_is_discounted_at_the_scenarios_rate(tmp_path, grid_map):
+    """total_profit_npv of a map equals the KPI of a direct run of the same point."""
+    plan, out, _ = grid_map
+    shutil.copytree(out, tmp_path / "map")
+    table = analyze_robustness(tmp_path / "map", ["total_profit", "total_profit_npv"],
+                               plots=False).table
+    npv = table[(table["metric"] == "total_profit_npv") & (table["point"] == 0)].iloc[0]
+    data = plan.b.scenario.model_dump(mode="json", exclude_none=True)
+    probe = point_scenario(data, plan.b.points[0], plan.b.source, 0)
+    direct = kpis_per_replication(sim.run(probe, seed=plan.b.seed, steps=plan.b.steps,
+                                          replications=plan.b.replications))
+    assert npv["n"] == 3
+    assert npv["mean_b"] == pytest.approx(direct["total_profit_npv"].mean(), rel=1e-9)
+    profit = table[(table["metric"] == "total_profit") & (table["point"] == 0)].iloc[0]
+    assert npv["mean_b"] != pytest.approx(profit["mean_b"], rel=1e-6)
 
 
 def test_two_parameters_on_a_grid_give_a_heatmap(grid_map):

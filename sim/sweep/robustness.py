@@ -291,11 +291,15 @@ def run_robustness(
 
 
 def _kpis(sweep: Path) -> pd.DataFrame:
-    """KPIs per (point, replication) of a finished sweep."""
+    """KPIs per (point, replication) of a finished sweep (``total_profit_npv`` at the
+    base scenario's ``budget.clv_discount``, which the sweep's manifest records)."""
     frame = load_sweep(sweep)
     reps = int(frame.attrs["replications"])
     runs = frame["point"].to_numpy() * reps + frame["replication"].to_numpy()
-    kpis = kpis_per_replication(frame.assign(replication=runs))
+    budget = read_manifest(sweep)["scenario"].get("budget") or {}
+    rate = budget.get("clv_discount")
+    kpis = kpis_per_replication(frame.assign(replication=runs),
+                                rate=None if rate is None else float(rate))
     index = kpis.index.to_numpy()
     kpis.index = pd.MultiIndex.from_arrays([index // reps, index % reps],
                                            names=["point", "replication"])
