@@ -10,7 +10,7 @@ of matured customers) at the last week. The figure shows the first-order (S1) an
     python experiments/sensitivity.py [--quick] [--outdir DIR] [--sweep-dir DIR]
 
 Default: 64 base samples (64 x (2 x 6 + 2) = 896 points) x 2 replications of 5,000
-consumers, 104 weeks, on 2 worker processes. --quick: 4 base samples (48 points), one
+consumers, 104 weeks, on 2 worker processes. --quick: 4 base samples (56 points), one
 replication of 300 consumers, 104 weeks. The sweep's Parquet parts go to a temporary directory
 unless --sweep-dir is given (re-running into the same --sweep-dir resumes the sweep).
 """
