@@ -7,7 +7,9 @@ engine imports the other.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterable
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -78,23 +80,47 @@ def metadata(scenario: Scenario, engine: str) -> dict[str, Any]:
     }
 
 
+def check_out(path: str | Path) -> Path:
+    """Refuse an output file that cannot be written, before any work is done.
+
+    Raises :class:`~sim.errors.WomError` naming ``--out`` for a name that is not
+    ``.parquet`` or ``.csv``, a directory, or a place this process cannot write.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".parquet", ".csv"):
+        raise WomError(f"--out {path}: expected a .parquet or .csv file name")
+    if path.is_dir():
+        raise WomError(f"--out {path}: is a directory; give a .parquet or .csv file name")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise WomError(f"--out {path}: cannot write in {folder}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise WomError(f"--out {path}: the file is not writable")
+    return path
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a result table as Parquet or CSV (by extension), atomically.
 
     Parquet keeps ``frame.attrs`` in its metadata; CSV gets a ``<file>.json`` sidecar
-    with the same provenance.
+    with the same provenance. A failed write leaves no temporary file and raises
+    :class:`~sim.errors.WomError` naming ``--out``.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
-        raise WomError(f"--out {path}: expected a .parquet or .csv file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_out(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    if suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        frame.to_csv(tmp, index=False)
-        sidecar = path.with_name(path.name + ".json")
-        sidecar.write_text(json.dumps(frame.attrs, indent=2) + "\n")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+            sidecar = path.with_name(path.name + ".json")
+            sidecar.write_text(json.dumps(frame.attrs, indent=2) + "\n")
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise WomError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
     return path

@@ -39,6 +39,17 @@ def _set(*items: str) -> list[str]:
 
 # (id, files written to the working directory, argv, strings the message must contain)
 CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
+    # --- --out that cannot be written (refused before the run, nothing left behind)
+    ("out-directory", {"s.toml": SCENARIO, "d.parquet/x": ""}, _run("--out", "d.parquet"),
+     ["--out d.parquet", "is a directory"]),
+    ("out-sys", {"s.toml": SCENARIO}, _run("--out", "/sys/x.parquet"),
+     ["--out /sys/x.parquet", "cannot write"]),
+    ("out-proc", {"s.toml": SCENARIO}, _run("--out", "/proc/x.parquet"),
+     ["--out /proc/x.parquet", "cannot write"]),
+    ("out-suffix", {"s.toml": SCENARIO}, _run("--out", "x.txt"),
+     ["--out x.txt", ".parquet or .csv"]),
+    ("compare-out-directory", {"s.toml": SCENARIO, "d.csv/x": ""},
+     ["compare", "s.toml", "s.toml", "--out", "d.csv"], ["--out d.csv", "is a directory"]),
     # --- scenario files
     ("missing-file", {}, ["run", "nope.toml"], ["nope.toml", "no such scenario file"]),
     ("directory", {"d.toml/x": ""}, ["run", "d.toml"], ["d.toml", "is a directory"]),
@@ -216,3 +227,17 @@ def test_bad_input_is_one_message_and_exit_code_2(
 def test_enough_cases() -> None:
     assert len(CASES) >= 40
     assert len({c[0] for c in CASES}) == len(CASES)
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``wom keys | head -n 1``: no BrokenPipeError traceback, exit code 0."""
+    import subprocess
+    import sys
+
+    keys = subprocess.Popen([sys.executable, "-m", "sim.cli", "keys"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert keys.stdout is not None
+    keys.stdout.close()  # the reader is gone before wom writes its first line
+    _, err = keys.communicate(timeout=120)
+    assert keys.returncode == 0, err
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -10,6 +10,7 @@ message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -62,3 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wom: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``wom keys | head``): end quietly, and keep Python from
+        # failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -25,7 +25,7 @@ from ..metrics import (
     summarize,
     summarize_adoption,
 )
-from ..results import write_table
+from ..results import check_out, write_table
 from ..scenario import keys_markdown, keys_text, load_scenario
 from .types import nonnegative, positive
 
@@ -130,6 +130,8 @@ def _warn_compile() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``wom run``: run a scenario, print the adoption and KPI summary; returns 0."""
+    if args.out:
+        check_out(args.out)
     scenario = load_scenario(args.scenario, args.overrides)
     if args.engine == "fast":
         _warn_compile()
@@ -295,6 +297,8 @@ def spend_text(attrs: dict[str, Any]) -> str:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``wom compare``: run scenarios on common random numbers, print the KPI table."""
+    if args.out:
+        check_out(args.out)
     scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
     labels = [sc.name or Path(path).stem for sc, path in zip(scenarios, args.scenarios,
                                                              strict=True)]
