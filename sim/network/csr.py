@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import NetworkError
@@ -468,3 +469,19 @@ def from_networkx(G: nx.Graph, *, weight: str | None = "weight") -> Network:
         raise NetworkError(f"cannot read edge weights {weight!r}: {exc}") from None
     return from_edges(adj.row, adj.col, adj.data, n=len(nodes), directed=G.is_directed(),
                       labels=_label_array(nodes), name=str(G.name or ""))
+
+
+@njit(cache=True, inline="always")
+def lower_bound(keys: np.ndarray, lo: int, hi: int, value: int) -> int:
+    """First position in ``[lo, hi)`` whose key is >= ``value`` (``hi`` if none).
+
+    ``keys[lo:hi]`` must be sorted, as a CSR row's ``indices`` are. Binary search,
+    O(log(hi - lo)); used by the overlap of ties and by CELF's live-edge worlds.
+    """
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

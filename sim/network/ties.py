@@ -21,7 +21,7 @@ from numba import njit, prange
 from numpy.typing import NDArray
 
 from ..rng import Purpose, stream_key, uniform_array
-from .csr import Network, from_edges
+from .csr import Network, from_edges, lower_bound
 
 
 @njit(cache=True)
@@ -44,7 +44,7 @@ def _shared(indices: np.ndarray, a0: int, a1: int, b0: int, b1: int) -> int:
                 lo += 1
         return count
     for p in range(a0, a1):
-        lo = _lower_bound(indices, lo, b1, indices[p])
+        lo = lower_bound(indices, lo, b1, indices[p])
         if lo == b1:
             break
         if indices[lo] == indices[p]:
@@ -53,25 +53,13 @@ def _shared(indices: np.ndarray, a0: int, a1: int, b0: int, b1: int) -> int:
     return count
 
 
-@njit(cache=True)
-def _lower_bound(indices: np.ndarray, lo: int, hi: int, x: int) -> int:
-    """First position in ``[lo, hi)`` whose value is >= ``x`` (the slice is sorted)."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if indices[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 @njit(cache=True, parallel=True)
 def _locate(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
             cols: np.ndarray) -> np.ndarray:
     """Position of the edge from ``cols[p]`` in row ``rows[p]`` (it must be stored)."""
     out = np.empty(len(rows), dtype=np.int64)
     for p in prange(len(rows)):
-        out[p] = _lower_bound(indices, indptr[rows[p]], indptr[rows[p] + 1], cols[p])
+        out[p] = lower_bound(indices, indptr[rows[p]], indptr[rows[p] + 1], cols[p])
     return out
 
 
@@ -90,7 +78,7 @@ def _common_neighbours(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
                 out[p] = _shared(indices, indptr[u], indptr[u + 1], indptr[v], indptr[v + 1])
             else:
                 out[p] = _shared(indices, indptr[v], indptr[v + 1], indptr[u], indptr[u + 1])
-            out[_lower_bound(indices, indptr[u], indptr[u + 1], v)] = out[p]
+            out[lower_bound(indices, indptr[u], indptr[u + 1], v)] = out[p]
     return out
 
 

@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import ScenarioError
 from ..network import Network, bernoulli_positions
+from ..network.csr import lower_bound
 from ..rng import MASK64, Purpose
 from ..scenario import SeedingConfig
 from .graph import listeners
@@ -196,18 +197,6 @@ class _Worlds:
 
 
 @njit(cache=True, inline="always")
-def _first_at_least(keys: np.ndarray, lo: int, hi: int, value: int) -> int:
-    """Smallest i in [lo, hi) with keys[i] >= value (hi if none); keys sorted."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True, inline="always")
 def _is_set(bits: np.ndarray, k: int, v: int) -> bool:
     return (bits[k, v >> 6] >> np.uint64(v & 63)) & np.uint64(1) != 0
 
@@ -231,8 +220,8 @@ def _gain(node: int, ptr: np.ndarray, src: np.ndarray, dst: np.ndarray, covered:
         while head < tail:
             u = queue[head]
             head += 1
-            a = _first_at_least(src, lo, hi, u)
-            b = _first_at_least(src, a, hi, u + 1)
+            a = lower_bound(src, lo, hi, u)
+            b = lower_bound(src, a, hi, u + 1)
             for e in range(a, b):
                 v = dst[e]
                 if not visited[v] and not _is_set(covered, k, v):
@@ -263,8 +252,8 @@ def _cover(node: int, ptr: np.ndarray, src: np.ndarray, dst: np.ndarray, covered
         while head < tail:
             u = queue[head]
             head += 1
-            a = _first_at_least(src, lo, hi, u)
-            b = _first_at_least(src, a, hi, u + 1)
+            a = lower_bound(src, lo, hi, u)
+            b = lower_bound(src, a, hi, u + 1)
             for e in range(a, b):
                 v = dst[e]
                 if not _is_set(covered, k, v):

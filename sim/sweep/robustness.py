@@ -41,7 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..comparison import describe_differences, market_differences
+from ..comparison import describe_differences, market_differences, unique_labels
 from ..errors import WomError
 from ..experiment import run
 from ..metrics import (
@@ -225,9 +225,7 @@ def plan_robustness(
         raise WomError(f"A and B are on different markets ({shown}): a robustness map "
                        "compares two strategies on one market; align the scenarios, set "
                        "the keys with --set, or add --allow-different-markets")
-    labels = (_label(plan_a, a), _label(plan_b, b))
-    if labels[0] == labels[1]:
-        labels = (labels[0], f"{labels[1]}#2")
+    labels = tuple(unique_labels([_label(plan_a, a), _label(plan_b, b)]))
     return RobustnessPlan(a=plan_a, b=plan_b, labels=labels,
                           metrics=_metrics(metrics, plan_a, plan_b),
                           market_differences=list(differ))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..metrics import significant
 from ..network import Network, erdos_renyi, from_edges, load_edgelist, stochastic_block
 from ..rng import stream_key
 from ..seeding import influence_ranking
@@ -42,11 +43,10 @@ def _not_worse(stats: dict) -> bool:
 
 
 def _direction(stats: dict, what: str) -> str:
-    if stats["ci_low"] > 0:
-        return f"{what} is ahead (the 95% interval excludes 0)."
-    if stats["ci_high"] < 0:
-        return f"{what} is behind (the 95% interval excludes 0)."
-    return "No clear difference (the 95% interval includes 0)."
+    if not significant(stats["ci_low"], stats["ci_high"]):
+        return "No clear difference (the 95% interval includes 0)."
+    side = "ahead" if stats["ci_low"] > 0 else "behind"
+    return f"{what} is {side} (the 95% interval excludes 0)."
 
 
 def kkt_checks(plan: Plan, *, p: float = 0.01, count: int = 10) -> list[Check]:

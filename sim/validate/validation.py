@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..metrics import significant
 from ..network import barabasi_albert
 from .market import FREQUENCIES, per_replication, ratio_per_replication, sweep
 from .report import Check, Plan, axes, measured, progress, save_figure
@@ -28,7 +29,8 @@ SIGNIFICANT = "> 0: 95% CI excludes 0"
 
 
 def _significant(stats: dict) -> bool:
-    return stats["ci_low"] > 0
+    """Ahead by the project's rule: the 95% interval excludes 0, on the positive side."""
+    return significant(stats["ci_low"], stats["ci_high"]) and stats["ci_low"] > 0
 
 
 def early_lead_checks(plan: Plan, weeks: tuple[int, ...] = (8, 13)) -> list[Check]:
