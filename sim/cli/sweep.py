@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
+import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from ..sweep import DESIGNS, analyze_sweep, plan_sweep, read_manifest, report_text, run_sweep
@@ -17,7 +20,9 @@ sample between the smallest and largest value of SPEC. Integer keys get integers
 
 Every point runs replications 0..R-1 with the same seed (common random numbers). Each
 run is one Parquet part: DIR/parts/pPOINT_rREP.parquet; pandas.read_parquet(DIR) loads
-them all. Re-running the same command into DIR resumes it.
+them all. Re-running the same command into DIR resumes it: parts whose size or SHA-256
+differ from DIR/_parts.jsonl (recorded when written) are rerun. Killing a sweep is safe:
+its worker processes exit with it.
 
 examples:
   wom sweep scenarios/push.toml --param ads.frequency=1:5:5 --param ads.reach=0.1,0.3 \\
@@ -84,6 +89,37 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a sweep: it stops as on Ctrl+C (workers stop, finished parts stay)."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _stops_on_sigterm(command: Callable[[argparse.Namespace], int]
+                      ) -> Callable[[argparse.Namespace], int]:
+    """Run ``command`` with SIGTERM raising :class:`Terminated` in the main thread, and
+    end it with a message and exit code 143 (128 + SIGTERM)."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return command(args)
+        except Terminated:
+            print(f"wom: terminated; the finished runs are kept in {args.out}: run the same "
+                  "command again to resume", file=sys.stderr)
+            return 128 + signal.SIGTERM
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return run
+
+
+def _repaired(parts: int) -> str:
+    return f"; {parts:,} corrupt or missing parts rerun" if parts else ""
+
+
 def _ms(seconds: float) -> str:
     return "n/a" if not math.isfinite(seconds) else f"{seconds * 1000:,.1f} ms"
 
@@ -94,6 +130,7 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole:.1%}"
 
 
+@_stops_on_sigterm
 def cmd_sweep(args: argparse.Namespace) -> int:
     """The ``wom sweep`` command: plan, run and print a summary; returns the exit code."""
     plan = plan_sweep(args.scenario, args.params, design=args.design, samples=args.samples,
@@ -109,7 +146,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                        scheduler=args.scheduler, resume=args.resume, threads=args.threads,
                        progress=not args.quiet and sys.stderr.isatty())
     print(f"runs          {result.done_runs:,} run now, {result.skipped_runs:,} skipped "
-          f"(already done: {result.skipped_points:,} points)")
+          f"(already done: {result.skipped_points:,} points{_repaired(result.repaired)})")
     workers = f"{result.workers} worker{'s' if result.workers != 1 else ''}"
     restarts = f", {result.restarts} pool restarts" if result.restarts else ""
     print(f"executor      {result.executor}, {workers}{restarts}")
