@@ -241,3 +241,102 @@ def test_a_closed_pipe_ends_quietly() -> None:
     _, err = keys.communicate(timeout=120)
     assert keys.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+# --- sweeps: an --out that cannot be written, corrupt parts (wom sweep, wom analyze)
+
+
+def _sweep(*args: str) -> list[str]:
+    return ["sweep", "s.toml", "--param", "diffusion.q=0.1,0.2", "--replications", "1",
+            "--workers", "1", "--quiet", *args]
+
+
+SWEEP_CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
+    ("sweep-out-sys", {"s.toml": SCENARIO}, _sweep("--out", "/sys/wom_sweep"),
+     ["--out /sys/wom_sweep", "cannot write in /sys"]),
+    ("sweep-out-proc", {"s.toml": SCENARIO}, _sweep("--out", "/proc/wom_sweep"),
+     ["--out /proc/wom_sweep", "cannot write in /proc"]),
+    ("sweep-out-under-a-file", {"s.toml": SCENARIO, "f.txt": "mine"},
+     _sweep("--out", "f.txt/sub"), ["--out f.txt/sub", "f.txt is not a directory"]),
+    ("sweep-out-is-a-file", {"s.toml": SCENARIO, "f.txt": "mine"}, _sweep("--out", "f.txt"),
+     ["--out f.txt", "exists and is not a directory"]),
+    ("analyze-out-proc", {}, ["analyze", "S", "--out", "/proc/report"],
+     ["--out /proc/report", "cannot write in /proc"]),
+    ("analyze-out-under-a-file", {"f.txt": "mine"}, ["analyze", "S", "--out", "f.txt/r"],
+     ["--out f.txt/r", "f.txt is not a directory"]),
+]
+
+
+def _truncate(data: bytes) -> bytes:
+    return data[:100]
+
+
+def _flip_middle(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]
+
+
+def _flip_footer(data: bytes) -> bytes:
+    return data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:]
+
+
+#: (id, how part p000000_r0000 of the sweep S is damaged, strings the message must hold)
+CORRUPT_CASES = [
+    ("analyze-truncated-part", _truncate, ["100 bytes"]),
+    ("analyze-part-changed-in-the-middle", _flip_middle, ["SHA-256 differs"]),
+    ("analyze-part-changed-in-the-footer", _flip_footer, ["SHA-256 differs"]),
+]
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The files of a finished small sweep ``S`` (relative path -> bytes)."""
+    folder = tmp_path_factory.mktemp("sweep")
+    (folder / "s.toml").write_text(SCENARIO)
+    argv = _sweep("--out", str(folder / "S"))
+    assert main([argv[0], str(folder / "s.toml"), *argv[2:]]) == 0
+    return {str(p.relative_to(folder)): p.read_bytes() for p in (folder / "S").rglob("*")
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def _expect_one_message(argv: list[str], folder: Path, culprit: list[str],
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    before = _listing(folder)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and errors[0].startswith("wom"), err
+    for part in culprit:
+        assert part in err, f"{part!r} not in {err!r}"
+    assert _listing(folder) == before
+
+
+@pytest.mark.parametrize(("files", "argv", "culprit"), [c[1:] for c in SWEEP_CASES],
+                         ids=[c[0] for c in SWEEP_CASES])
+def test_bad_sweep_input_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    finished_sweep: dict[str, bytes], files: dict[str, str | bytes], argv: list[str],
+    culprit: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {**finished_sweep, **files} if "analyze" in argv else files)
+    _expect_one_message(argv, tmp_path, culprit, capsys)
+
+
+@pytest.mark.parametrize(("damage", "why"), [c[1:] for c in CORRUPT_CASES],
+                         ids=[c[0] for c in CORRUPT_CASES])
+def test_a_corrupt_sweep_part_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    finished_sweep: dict[str, bytes], damage, why: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    part = "S/parts/p000000_r0000.parquet"
+    _write(tmp_path, {**finished_sweep, part: damage(finished_sweep[part])})
+    _expect_one_message(["analyze", "S", "--metric", "adopted"], tmp_path,
+                        ["S: 1 corrupt part: p000000_r0000.parquet", *why,
+                         "run the sweep again with --resume"], capsys)
