@@ -260,6 +260,11 @@ SWEEP_CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
      _sweep("--out", "f.txt/sub"), ["--out f.txt/sub", "f.txt is not a directory"]),
     ("sweep-out-is-a-file", {"s.toml": SCENARIO, "f.txt": "mine"}, _sweep("--out", "f.txt"),
      ["--out f.txt", "exists and is not a directory"]),
+    ("robustness-out-proc", {"a.toml": "base = \"{}\"\n".format(
+        Path(__file__).resolve().parents[1] / "scenarios" / "push.toml")},
+     ["robustness", "a.toml", "a.toml", "--param", "ads.frequency=1,2", "--steps", "2",
+      "--set", "population.size=200", "--out", "/proc/wom_map"],
+     ["--out /proc/wom_map", "cannot write in /proc"]),
     ("analyze-out-proc", {}, ["analyze", "S", "--out", "/proc/report"],
      ["--out /proc/report", "cannot write in /proc"]),
     ("analyze-out-under-a-file", {"f.txt": "mine"}, ["analyze", "S", "--out", "f.txt/r"],
