@@ -8,7 +8,7 @@ from typing import Any
 
 from ..sweep import analyze_robustness, plan_robustness, robustness_text, run_robustness
 from ..sweep.robustness import DEFAULT_METRICS, RESULT
-from .sweep import add_design_options, add_executor_options
+from .sweep import add_design_options, add_executor_options, stops_on_sigterm
 
 _EPILOG = f"""\
 Both scenarios run at every design point with the point's values, the same seed and the
@@ -57,6 +57,7 @@ def add_robustness_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+@stops_on_sigterm
 def cmd_robustness(args: argparse.Namespace) -> int:
     """The ``wom robustness`` command: plan, run both sweeps, map and summarise; returns 0."""
     plan = plan_robustness(args.a, args.b, args.params, metrics=args.metrics or None,

@@ -97,7 +97,7 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated
 
 
-def _stops_on_sigterm(command: Callable[[argparse.Namespace], int]
+def stops_on_sigterm(command: Callable[[argparse.Namespace], int]
                       ) -> Callable[[argparse.Namespace], int]:
     """Run ``command`` with SIGTERM raising :class:`Terminated` in the main thread, and
     end it with a message and exit code 143 (128 + SIGTERM)."""
@@ -130,7 +130,7 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole:.1%}"
 
 
-@_stops_on_sigterm
+@stops_on_sigterm
 def cmd_sweep(args: argparse.Namespace) -> int:
     """The ``wom sweep`` command: plan, run and print a summary; returns the exit code."""
     plan = plan_sweep(args.scenario, args.params, design=args.design, samples=args.samples,
