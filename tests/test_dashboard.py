@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +34,15 @@ PAGES = ROOT / "dashboard" / "pages"
 TIMEOUT = 180
 
 SMALL = {"population.size": 1000, "run.steps": 30, "run.replications": 3, "run.seed": 1}
+
+
+@pytest.fixture(autouse=True)
+def disk_cache(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty disk cache for every test (never the user's ~/.cache)."""
+    folder = tmp_path_factory.mktemp("dashboard-cache")
+    monkeypatch.setenv(common.CACHE_ENV, str(folder))
+    return folder
 
 
 def app_test(path: Path) -> AppTest:
@@ -461,3 +472,41 @@ def test_kpi_labels_and_help_come_from_the_kpi_descriptions() -> None:
         assert style.kpi_help(kpi).startswith(info.description)
     assert style.kpi_label("final_clv_ad") == "CLV (ad)"
     assert style.kpi_label("week_13_customers") == "Customers, week 13"
+
+
+# ---------------------------------------------------------------------------------------
+# The disk cache
+# ---------------------------------------------------------------------------------------
+
+
+def test_disk_cache_computes_once_across_threads_and_recovers(disk_cache: Path) -> None:
+    calls = []
+
+    def slow() -> pd.DataFrame:
+        calls.append(1)
+        time.sleep(0.3)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    with ThreadPoolExecutor(2) as pool:  # the second waits for the first's lock
+        first, second = pool.map(lambda _: common.disk_cached("t", ("a", 1), slow), [0, 1])
+    assert calls == [1]
+    assert first.equals(second) and int(first["x"].iloc[0]) == 1
+    assert int(common.disk_cached("t", ("a", 2), slow)["x"].iloc[0]) == 2  # another key
+    assert int(common.disk_cached("t", ("a", 1), slow)["x"].iloc[0]) == 1  # read back
+    stored = sorted(disk_cache.glob("t-*.pickle"))
+    assert len(stored) == 2 and len(calls) == 2
+    for path in stored:
+        path.write_bytes(b"damaged")
+    assert int(common.disk_cached("t", ("a", 1), slow)["x"].iloc[0]) == 3  # computed again
+
+
+def test_disk_cache_that_cannot_be_written_only_costs_the_reuse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(common.CACHE_ENV, str(blocker / "cache"))
+    assert common.disk_cached("t", 1, lambda: 42) == 42
+    assert common.cache_dir() == blocker / "cache"
+    monkeypatch.delenv(common.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert common.cache_dir() == tmp_path / "wom-sim" / "dashboard"
