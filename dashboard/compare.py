@@ -267,7 +267,7 @@ def winner_table(kpis: pd.DataFrame, labels: tuple[str, ...], currency: str) -> 
     """Every KPI per scenario (formatted), the paired differences and the winner."""
     st.subheader("Winner per KPI")
     table = explain.winner_table(kpis, labels, currency)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
     rule = (f"{kpis.attrs['multiple_comparisons']} (Holm 1979): the best mean wins only if "
             "significantly better than every other scenario" if len(labels) > 2
             else "the paired 95% interval of the difference excludes 0")
@@ -311,7 +311,8 @@ def over_time(bands: pd.DataFrame, labels: tuple[str, ...], crossings: dict) -> 
             rules = [layer for row, (leader, _, week) in enumerate(crossings.get(name, []))
                      if leader is not None and week
                      for layer in charts.crossover_rule(
-                         week, f"{leader} ahead from week {week:g}", colours[leader], row)]
+                         week, f"{leader} ahead from week {week:g}", colours[leader], row,
+                         end=float(part["week"].max()))]
             column.altair_chart(alt.layer(chart, *rules) if rules else chart,
                                 width="stretch")
 
@@ -326,10 +327,12 @@ def channels(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
                "(mean over replications); the table gives each channel's share of all "
                "acquisitions over the run.")
     columns = st.columns(min(2, len(labels)))
+    top = float(acquired.groupby(["scenario", "week"])["mean"].sum().max())
     for k, label in enumerate(labels):
         part = acquired[acquired["scenario"] == label]
-        columns[k % len(columns)].altair_chart(charts.channel_chart(part, label),
-                                               width="stretch")
+        columns[k % len(columns)].altair_chart(
+            charts.channel_chart(part, label, y_max=top if top > 0 else None),
+            width="stretch")
     st.dataframe(explain.channel_shares(acquired, labels), hide_index=True)
 
 
@@ -340,6 +343,7 @@ def funnel(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
         st.info("These results have no funnel stages (not the commerce model).")
         return
     week = st.select_slider("Week", options=weeks, value=weeks[-1], key="funnel_week",
+                            format_func=lambda w: f"week {w:g}",
                             help="The week at which consumers are counted by stage.")
     stock = explain.funnel_at(combined, week)
     st.altair_chart(charts.funnel_chart(stock, labels, week), width="stretch")

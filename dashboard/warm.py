@@ -8,14 +8,17 @@ cache's lock instead of computing it a second time; see
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
-from dashboard import common, compare
+import streamlit.logger
 
 
 def warm_compare() -> None:
     """The compare page's default comparison (:func:`dashboard.compare.default_request`)."""
+    from dashboard import common, compare
+
     common.cached_scenarios(*compare.default_request())
 
 
@@ -26,6 +29,10 @@ WARMERS: tuple[Callable[[], None], ...] = (warm_compare,)
 def main() -> int:
     """Run every warmer; a failure is reported on stderr and ends with exit code 1 (the
     page then computes and shows the error itself)."""
+    streamlit.logger.get_logger("streamlit")  # configures streamlit's loggers first
+    # The pages' modules cache with st.cache_data, which warns when it is imported without
+    # a server; this process has none by design.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     for warmer in WARMERS:
         try:
             warmer()
