@@ -78,10 +78,19 @@ def build_request(entries: list[tuple[str, Scenario]], overrides: dict[str, Any]
     """
     labels = unique_labels(label for label, _ in entries)
     texts = tuple(common.scenario_text(common.with_overrides(
-        scenario, overrides, source=f"{label} (with the dashboard settings)"))
+        scenario, own_overrides(scenario, overrides),
+        source=f"{label} (with the dashboard settings)"))
         for label, (_, scenario) in zip(labels, entries, strict=True))
     return (texts, tuple(labels), int(overrides["run.seed"]),
             int(overrides["run.replications"]), allow)
+
+
+def own_overrides(scenario: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides that apply to a scenario: all, except the number of consumers for
+    one on an edge list (the file fixes it)."""
+    if scenario.network.kind == "file":
+        return {k: v for k, v in overrides.items() if k != "population.size"}
+    return overrides
 
 
 def default_request() -> Request:
@@ -103,8 +112,9 @@ def uploaded_networks(problems: list[str]) -> dict[str, Any]:
         key="networks", type=["txt", "csv", "tsv", "edges", "el", "edgelist", "gz"],
         help="An uploaded scenario with network.kind = \"file\" may use an edge list "
              "uploaded here (network.path = the file name) or one shipped under data/ "
-             "(e.g. network.path = \"data/networks/facebook_combined.txt.gz\"). No other "
-             "file on the server can be used.")
+             "(e.g. network.path = \"data/networks/facebook_combined.txt.gz\"); the edge "
+             "list then fixes the number of consumers. No other file on the server can be "
+             "used.")
     out = {}
     for upload in files or []:
         try:
@@ -377,11 +387,10 @@ def show_results(request: Request) -> None:
     """Run (or fetch) the request and show every result section."""
     texts, labels, seed, replications, allow = request
     first = common.scenario_of_text(texts[0])
-    steps, population = first.run.steps, first.population.size
+    steps = first.run.steps
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
-            f"{replications} replications x {steps} weeks on "
-            f"{style.count(population)} consumers (results are kept on disk, so this "
-            "happens once)...")
+            f"{replications} replications x {steps} weeks (results are kept on disk, so "
+            "this happens once)...")
     if not jit.cache_is_warm():
         what += " The first run compiles the engine: about 30 s more."
     outcome = common.attempt(
@@ -390,8 +399,10 @@ def show_results(request: Request) -> None:
         return
     combined, kpis = outcome
     currency = first.product.currency
+    sizes = combined.groupby("scenario", sort=False)["population"].first()
+    population = " / ".join(dict.fromkeys(style.count(n) for n in sizes))
     st.caption(f"seed {seed} · {replications} paired replications · {steps} weeks · "
-               f"{style.count(population)} consumers · amounts in {currency} · engine fast "
+               f"{population} consumers · amounts in {currency} · engine fast "
                f"· wom-sim {combined.attrs.get('wom_sim_version', '?')}")
     if len(labels) > 1:
         fairness(kpis, currency)

@@ -351,11 +351,12 @@ def test_uploaded_and_shipped_networks_are_accepted() -> None:
     at.multiselect(key="scenarios").set_value([])
     at.file_uploader(key="networks").set_value(("ring.txt", ring.encode(), "text/plain"))
     at.file_uploader(key="uploads").set_value(("ring.toml", mine, "application/toml"))
-    set_run_settings(at, {"population.size": 600, "run.steps": 13, "run.replications": 2,
+    set_run_settings(at, {"population.size": 1000, "run.steps": 13, "run.replications": 2,
                           "run.seed": 1})
     at.button(key="run").click().run()
     assert_clean(at)
     assert at.metric
+    assert any(" · 600 consumers · " in c.value for c in at.caption)  # the file's size
     texts = at.session_state["request"][0]
     assert common.scenario_of_text(texts[0]).network.path.parent.parent == \
         common.cache_dir() / "networks"
