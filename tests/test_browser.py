@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from dashboard import common
+from dashboard import common, compare, style
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
@@ -69,7 +69,9 @@ def server(tmp_path: Path) -> Iterator[str]:
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        env = {**os.environ, common.CACHE_ENV: str(tmp_path / "cache")}
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env=env)
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_healthy(url, process, log)
@@ -94,9 +96,9 @@ def expected_values() -> list[str]:
                           labels=["push", "engagement"])
     values = []
     for label in ("push", "engagement"):
-        for kpi, _, _ in common.KPI_CARDS:
+        for kpi in compare.KPI_CARDS:
             row = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == label)].iloc[0]
-            values.append(common.format_kpi(kpi, float(row["mean"])))
+            values.append(style.format_kpi(kpi, row["mean"]))
     return values
 
 
@@ -126,13 +128,13 @@ def test_compare_page_in_chromium(server: str, tmp_path: Path) -> None:
             expect(page.get_by_text("Key figures")).to_be_visible()
             expect(page.get_by_text("Winner per KPI")).to_be_visible()
             values = page.get_by_test_id("stMetricValue")
-            expect(values).to_have_count(2 * len(common.KPI_CARDS))
+            expect(values).to_have_count(2 * len(compare.KPI_CARDS))
             page.wait_for_timeout(1500)  # let the charts finish drawing
             assert page.get_by_test_id("stException").count() == 0
             assert values.all_inner_texts() == expected_values()
             labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
-            assert [text.strip() for text in labels[:len(common.KPI_CARDS)]] == \
-                [title for _, title, _ in common.KPI_CARDS]
+            assert [text.strip() for text in labels[:len(compare.KPI_CARDS)]] == \
+                [style.kpi_label(kpi) for kpi in compare.KPI_CARDS]
             assert charts.count() >= 2
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot))
