@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from . import jit
 from .errors import WomError
 from .fast import WomModel
+from .memory import batch_size, check_memory
 from .network import Network, build_network
 from .network.resample import (
     FIXED_KINDS,
@@ -23,12 +24,6 @@ from .network.resample import (
 from .reference import ReferenceModel
 from .results import metadata
 from .scenario import Scenario, load_scenario, scenario_from_dict
-
-# A batch of the fast engine holds arrays of shape (replications, consumers); above this
-# many cells the replications are split into several batches to bound memory (about
-# 80 MB for the presets' int32 state; the commerce model keeps some 150 bytes per cell,
-# so it gets a tenth as many).
-BATCH_CELLS = 20_000_000
 
 
 def with_run(scenario: Scenario, **run: Any) -> Scenario:
@@ -75,14 +70,9 @@ def networks_summary(runs: list[dict[str, Any]]) -> str:
 
 def _batches(scenario: Scenario, engine: str, first: int, network: Network | None
              ) -> list[range]:
-    """The replications each model simulates: one per model for the reference engine
-    and for resampled networks, else as many as :data:`BATCH_CELLS` allows."""
+    """The replications each model simulates (:func:`sim.memory.batch_size`)."""
     plan = scenario.run
-    if engine == "fast" and network is not None:
-        cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
-        batch = max(1, min(plan.replications, cells // max(network.n, 1)))
-    else:
-        batch = 1
+    batch = batch_size(scenario, engine, network.n if network is not None else 1)
     last = first + plan.replications
     return [range(start, min(start + batch, last)) for start in range(first, last, batch)]
 
@@ -142,6 +132,13 @@ def run(
         the package version and ``networks``, which networks were used
         (:func:`sim.network.resample.networks_used`).
 
+    Raises
+    ------
+    WomError
+        On a bad argument or scenario, or when the run cannot fit in the memory
+        available (:func:`sim.memory.check_memory`, checked before anything is
+        allocated; for an edge list once the file is read).
+
     Examples
     --------
     >>> frame = run("scenarios/bass.toml", replications=10)  # doctest: +SKIP
@@ -159,7 +156,10 @@ def run(
             jit.set_threads(threads)
         except ValueError as exc:
             raise WomError(f"threads: {exc}") from None
+    check_memory(scenario, engine)
     shared = None if resamples(scenario) else build_network(scenario)
+    if scenario.network.kind == "file":  # its size is known once the file is read
+        check_memory(scenario, engine, shared)
     batches = _batches(scenario, engine, first_replication, shared)
     bar = tqdm(total=len(batches) * scenario.run.steps, disable=not progress, unit="step",
                desc=scenario.name or "run")

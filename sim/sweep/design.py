@@ -39,6 +39,7 @@ import numpy as np
 
 from ..errors import ScenarioError, WomError
 from ..experiment import with_run
+from ..memory import check_memory
 from ..results import package_version
 from ..scenario import (
     Scenario,
@@ -265,7 +266,8 @@ def plan_sweep(
     ------
     WomError
         For a bad parameter (see :func:`parse_param`), a repeated key, a bad design or
-        sample count, or any point whose scenario does not validate (the message names
+        sample count, or any point whose scenario does not validate or whose run cannot
+        fit in the memory available (:func:`sim.memory.check_memory`; the message names
         the point and its values).
 
     References
@@ -289,9 +291,14 @@ def plan_sweep(
     base = with_run(base, seed=int(seed), steps=int(steps), replications=int(replications))
     data = base.model_dump(mode="json", exclude_none=True)
     design_out = _design_points(parsed, design, samples, int(seed))
-    entries = [{"point": k, "values": values,
-                "scenario_hash": point_scenario(data, values, source, k).digest()}
-               for k, values in enumerate(design_out[0])]
+    entries = []
+    for k, values in enumerate(design_out[0]):
+        point = point_scenario(data, values, source, k)
+        try:
+            check_memory(point, engine)
+        except WomError as exc:
+            raise WomError(f"sweep point {k} ({_describe(values)}): {exc}") from None
+        entries.append({"point": k, "values": values, "scenario_hash": point.digest()})
     manifest = _manifest(base, scenario_file, over, parsed, design, samples, design_out,
                          entries, engine)
     return SweepPlan(scenario=base, source=source, params=parsed, design=design,
