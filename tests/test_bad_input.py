@@ -117,7 +117,7 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
     ("set-network-seed-2**64", {"s.toml": SCENARIO}, _set("network.seed=18446744073709551616"),
      ["--set network.seed", "9223372036854775807"]),
     ("option-seed-2**63", {"s.toml": SCENARIO}, _run("--seed", "9223372036854775808"),
-     ["run.seed", "9223372036854775807"]),
+     ["--seed", "9223372036854775807"]),
     ("price-inf", {"s.toml": SCENARIO}, _set("product.price=inf"),
      ["--set product.price", "finite number"]),
     ("price-nan", {"s.toml": SCENARIO}, _set("product.price=nan"),

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from ..sweep import DESIGNS, analyze_sweep, plan_sweep, read_manifest, report_text, run_sweep
-from .types import nonnegative, positive
+from .types import nonnegative, positive, seed, threads
 
 _EPILOG = """\
 SPEC is a list (0.1,0.2,0.5; choices and booleans too: seeding.strategy=random,degree)
@@ -41,7 +41,7 @@ def add_design_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replications", type=positive, metavar="N",
                    help="replications per point (default: run.replications)")
     p.add_argument("--steps", type=nonnegative, metavar="N", help="steps (default: run.steps)")
-    p.add_argument("--seed", type=nonnegative, metavar="N",
+    p.add_argument("--seed", type=seed, metavar="N",
                    help="seed of every point and of the sampler (default: run.seed)")
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY=VALUE",
@@ -55,7 +55,7 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
                    help="fast (numba, default) or reference (one Mesa agent per consumer)")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="parallel workers (default: all cores; 1 runs in this process)")
-    p.add_argument("--threads", type=positive, metavar="N",
+    p.add_argument("--threads", type=threads, metavar="N",
                    help="numba threads per worker (default: all cores with --workers 1, "
                         "else 1)")
     executors = p.add_mutually_exclusive_group()

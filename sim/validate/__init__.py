@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..errors import WomError
 from ..experiment import with_resampling
 from ..network.resample import networks_used
 from ..scenario import load_scenario
@@ -67,8 +68,11 @@ def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
     """
     start = time.perf_counter()
     plan = make_plan(quick, seeds, out)
+    try:  # the figures are written as the checks go: refuse an unwritable place first
+        plan.figures.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WomError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     checks = run_checks(plan)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown(checks, plan, time.perf_counter() - start), encoding="utf-8")
     progress(f"report written to {out}")
     return checks
