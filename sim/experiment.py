@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from . import jit
 from .errors import WomError
@@ -21,6 +20,7 @@ from .network.resample import (
     replication_network,
     resamples,
 )
+from .progress import progress_bar
 from .reference import ReferenceModel
 from .results import metadata
 from .scenario import Scenario, load_scenario, scenario_from_dict
@@ -86,6 +86,19 @@ def _model(scenario: Scenario, engine: str, reps: range, network: Network
     return ReferenceModel(scenario, replication=reps.start, network=network)
 
 
+def _check_arguments(engine: str, first_replication: int, threads: int | None) -> None:
+    """Refuse a bad engine or first replication; set the fast engine's threads."""
+    if engine not in ("fast", "reference"):
+        raise WomError(f"engine: expected 'fast' or 'reference', found {engine!r}")
+    if first_replication < 0:
+        raise WomError(f"first_replication: must be >= 0, found {first_replication}")
+    if engine == "fast":
+        try:
+            jit.set_threads(threads)
+        except ValueError as exc:
+            raise WomError(f"threads: {exc}") from None
+
+
 def run(
     scenario: Scenario | str | Path,
     *,
@@ -119,7 +132,8 @@ def run(
         numba threads for the fast engine (default: all cores). Results do not depend
         on it.
     progress
-        Show a progress bar.
+        Report progress on stderr: a bar on a terminal, else a line every ~10 s
+        (:func:`sim.progress.progress_bar`).
 
     Returns
     -------
@@ -136,8 +150,7 @@ def run(
     ------
     WomError
         On a bad argument or scenario, or when the run cannot fit in the memory
-        available (:func:`sim.memory.check_memory`, checked before anything is
-        allocated; for an edge list once the file is read).
+        available (:func:`sim.memory.check_memory`, before anything is allocated).
 
     Examples
     --------
@@ -147,22 +160,14 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     scenario = with_run(scenario, seed=seed, steps=steps, replications=replications)
-    if engine not in ("fast", "reference"):
-        raise WomError(f"engine: expected 'fast' or 'reference', found {engine!r}")
-    if first_replication < 0:
-        raise WomError(f"first_replication: must be >= 0, found {first_replication}")
-    if engine == "fast":
-        try:
-            jit.set_threads(threads)
-        except ValueError as exc:
-            raise WomError(f"threads: {exc}") from None
+    _check_arguments(engine, first_replication, threads)
     check_memory(scenario, engine)
     shared = None if resamples(scenario) else build_network(scenario)
     if scenario.network.kind == "file":  # its size is known once the file is read
         check_memory(scenario, engine, shared)
     batches = _batches(scenario, engine, first_replication, shared)
-    bar = tqdm(total=len(batches) * scenario.run.steps, disable=not progress, unit="step",
-               desc=scenario.name or "run")
+    bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
+                       unit="step", enabled=progress)
     tables = []
     with bar:
         for reps in batches:

@@ -69,7 +69,8 @@ def _add_engine_options(parser: argparse.ArgumentParser, out: str) -> None:
                         help="fast (numba, default) or reference (one Mesa agent per consumer)")
     parser.add_argument("--threads", type=threads, help="numba threads (default: all cores)")
     parser.add_argument("--out", help=f"write {out} to FILE.parquet or FILE.csv")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress (a bar on a terminal, else a line every ~10 s)")
 
 
 def add_run_parsers(sub: Any) -> None:
@@ -121,6 +122,9 @@ def add_validate_parser(sub: Any) -> None:
     p_validate.add_argument("--out", type=Path, default=Path("validation/report.md"),
                             help="markdown report; PNG figures go next to it "
                                  "(default: validation/report.md)")
+    p_validate.add_argument("--quiet", action="store_true",
+                            help="no progress (a bar on a terminal, else a line every ~10 s, "
+                                 "and a line as each part starts)")
 
 
 def _warn_compile() -> None:
@@ -139,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     frame = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
                 engine=args.engine, threads=args.threads,
-                progress=not args.quiet and sys.stderr.isatty())
+                progress=not args.quiet)
     elapsed = time.perf_counter() - started
     s = summarize_adoption(frame)
     meta = frame.attrs
@@ -312,7 +316,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  replications=args.replications, engine=args.engine,
                                  threads=args.threads, labels=labels,
                                  allow_different_markets=args.allow_different_markets,
-                                 progress=not args.quiet and sys.stderr.isatty())
+                                 progress=not args.quiet)
     elapsed = time.perf_counter() - started
     meta = combined.attrs
     runs = meta["scenarios"]
@@ -379,7 +383,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise WomError(f"--seeds: at least 2 are needed for an interval, found {args.seeds}")
     check_out(args.out, (".md",))
     _warn_compile()
-    checks = write_report(args.out, quick=args.quick, seeds=args.seeds)
+    checks = write_report(args.out, quick=args.quick, seeds=args.seeds, quiet=args.quiet)
     print(text(checks))
     print(f"networks: {networks()}")
     return exit_code(checks)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from typing import Any
 
 from ..sweep import DESIGNS, analyze_sweep, plan_sweep, read_manifest, report_text, run_sweep
@@ -67,7 +66,8 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the sweep in DIR (an error if DIR holds none); re-running "
                         "the same command resumes as well")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress (a bar on a terminal, else a line every ~10 s)")
 
 
 def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -107,7 +107,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           flush=True)
     result = run_sweep(plan, args.out, workers=args.workers, dask=args.dask,
                        scheduler=args.scheduler, resume=args.resume, threads=args.threads,
-                       progress=not args.quiet and sys.stderr.isatty())
+                       progress=not args.quiet)
     print(f"runs          {result.done_runs:,} run now, {result.skipped_runs:,} skipped "
           f"(already done: {result.skipped_points:,} points)")
     workers = f"{result.workers} worker{'s' if result.workers != 1 else ''}"

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
-
 from .. import jit
 from ..errors import WomError
 from ..experiment import run
+from ..progress import progress_bar
 from .design import SweepPlan, point_scenario
 from .store import MANIFEST, PARTS, clean_parts, finished_points, locked, prepare, provenance
 from .store import write_parts as store_parts
@@ -578,8 +577,8 @@ def run_sweep(
         tasks = _tasks(plan, todo, parts, threads, _fault)
         if todo and executor in ("local", "dask-local"):
             _warm_up(plan)
-        bar = tqdm(total=total, initial=len(finished), disable=not progress, unit="point",
-                   desc="sweep", dynamic_ncols=True)
+        bar = progress_bar(total, initial=len(finished), enabled=progress, unit="point",
+                           desc="sweep")
         t0 = time.perf_counter()
         track = _Tracker(bar)
         with bar:
