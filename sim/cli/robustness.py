@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ..sweep import analyze_robustness, plan_robustness, robustness_text, run_robustness
@@ -78,7 +77,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     results = run_robustness(plan, args.out, workers=args.workers, dask=args.dask,
                              scheduler=args.scheduler, resume=args.resume,
                              threads=args.threads,
-                             progress=not args.quiet and sys.stderr.isatty())
+                             progress=not args.quiet)
     for label, result in zip((a, b), results, strict=True):
         print(f"{'runs ' + label:<16.16} {result.done_runs:,} run now, {result.skipped_runs:,} "
               f"skipped; {result.executor}, {result.elapsed:.1f} s")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..sweep import DESIGNS, analyze_sweep, plan_sweep, read_manifest, report_text, run_sweep
-from .types import nonnegative, positive
+from .types import nonnegative, positive, seed, threads
 
 _EPILOG = """\
 SPEC is a list (0.1,0.2,0.5; choices and booleans too: seeding.strategy=random,degree)
@@ -46,7 +46,7 @@ def add_design_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replications", type=positive, metavar="N",
                    help="replications per point (default: run.replications)")
     p.add_argument("--steps", type=nonnegative, metavar="N", help="steps (default: run.steps)")
-    p.add_argument("--seed", type=nonnegative, metavar="N",
+    p.add_argument("--seed", type=seed, metavar="N",
                    help="seed of every point and of the sampler (default: run.seed)")
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY=VALUE",
@@ -60,7 +60,7 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
                    help="fast (numba, default) or reference (one Mesa agent per consumer)")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="parallel workers (default: all cores; 1 runs in this process)")
-    p.add_argument("--threads", type=positive, metavar="N",
+    p.add_argument("--threads", type=threads, metavar="N",
                    help="numba threads per worker (default: all cores with --workers 1, "
                         "else 1)")
     executors = p.add_mutually_exclusive_group()
@@ -72,7 +72,8 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the sweep in DIR (an error if DIR holds none); re-running "
                         "the same command resumes as well")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress (a bar on a terminal, else a line every ~10 s)")
 
 
 def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -144,7 +145,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           flush=True)
     result = run_sweep(plan, args.out, workers=args.workers, dask=args.dask,
                        scheduler=args.scheduler, resume=args.resume, threads=args.threads,
-                       progress=not args.quiet and sys.stderr.isatty())
+                       progress=not args.quiet)
     print(f"runs          {result.done_runs:,} run now, {result.skipped_runs:,} skipped "
           f"(already done: {result.skipped_points:,} points{_repaired(result.repaired)})")
     workers = f"{result.workers} worker{'s' if result.workers != 1 else ''}"

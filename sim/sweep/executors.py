@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
-
 from .. import jit
 from ..errors import WomError
 from ..experiment import run
+from ..progress import progress_bar
 from .design import SweepPlan, point_scenario
 from .pool import LocalPool
 from .store import (
@@ -428,8 +427,8 @@ def run_sweep(
         tasks = _tasks(plan, todo, parts, threads, _fault)
         if todo and executor in ("local", "dask-local"):
             _warm_up(plan)
-        bar = tqdm(total=total, initial=len(finished), disable=not progress, unit="point",
-                   desc="sweep", dynamic_ncols=True)
+        bar = progress_bar(total, initial=len(finished), enabled=progress, unit="point",
+                           desc="sweep")
         t0 = time.perf_counter()
         track = Tracker(bar, index)
         with bar:
