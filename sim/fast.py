@@ -16,7 +16,7 @@ import pandas as pd
 
 from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
-from .commerce.events import EventLog
+from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
 from .commerce.state import columns_of, top_share_ratio
 from .commerce.traits import set_up
@@ -99,9 +99,8 @@ class WomModel(mesa.Model):
         events: bool = False,
     ) -> None:
         seed = scenario.run.seed if seed is None else seed
-        if events and scenario.diffusion.model != "commerce":
-            raise WomError(f"events: the event log is kept for the commerce model, not for "
-                           f"diffusion.model = {scenario.diffusion.model!r}")
+        if events:
+            check_events(scenario)
         super().__init__(rng=seed)
         self.event_log = EventLog() if events else None
         self.config = scenario

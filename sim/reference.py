@@ -28,12 +28,11 @@ import pandas as pd
 
 from .commerce import rules
 from .commerce.brand import Brand, Influencer, incentive_talk, present_values
-from .commerce.events import EventLog
+from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
 from .commerce.shopper import Shopper, record
 from .commerce.state import FLOAT_TOTALS, TOTALS, columns_of, top_share_ratio
 from .commerce.traits import mean_interest, set_up
-from .errors import WomError
 from .network import Network, check_compatible
 from .network.resample import replication_network
 from .presets.agent import Consumer
@@ -77,9 +76,8 @@ class ReferenceModel(mesa.Model):
     def __init__(self, scenario: Scenario, *, seed: int | None = None, replication: int = 0,
                  network: Network | None = None, events: bool = False) -> None:
         seed = scenario.run.seed if seed is None else seed
-        if events and scenario.diffusion.model != "commerce":
-            raise WomError(f"events: the event log is kept for the commerce model, not for "
-                           f"diffusion.model = {scenario.diffusion.model!r}")
+        if events:
+            check_events(scenario)
         super().__init__(rng=seed)
         self.event_log = EventLog() if events else None
         self.config = scenario

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from numba.extending import register_jitable
 
+from ..errors import WomError
+from ..scenario import Scenario
 from . import rules
 from .state import Channel, Stage, State
 
@@ -72,6 +74,13 @@ H_NONE, H_AWARE, H_CONSIDERING = int(Happening.NONE), int(Happening.AWARE), int(
 H_PURCHASE, H_REPEAT = int(Happening.PURCHASE), int(Happening.REPEAT)
 H_CHURN, H_WIN_BACK = int(Happening.CHURN), int(Happening.WIN_BACK)
 NOTHING_HEARD = (1.0, 1.0, 1.0, 0, 0)
+
+
+def check_events(scenario: Scenario) -> None:
+    """Refuse an event log for a scenario that does not run the commerce model."""
+    if scenario.diffusion.model != "commerce":
+        raise WomError("events: the event log is kept for the commerce model, not for "
+                       f"diffusion.model = {scenario.diffusion.model!r}")
 
 
 @register_jitable
