@@ -214,3 +214,22 @@ def test_cascade_tree_of_a_run_is_a_forest():
     assert len(gen) == frame["adopted"].iloc[-1]
     assert gen.max() >= 2
     assert (gen == 0).sum() == sum(1 for n in gen.index if tree.in_degree(n) == 0)
+
+
+def test_wom_run_writes_the_log_with_its_provenance(tmp_path, capsys):
+    from sim.cli import main
+
+    out, events = tmp_path / "run.parquet", tmp_path / "logs" / "events.parquet"
+    assert main(["run", str(SCENARIOS / "push.toml"), "--set", "population.size=300",
+                 "--steps", "20", "--replications", "2", "--seed", "6", "--quiet",
+                 "--out", str(out), "--events", str(events)]) == 0
+    log = pd.read_parquet(events)
+    assert f"events        {len(log):,} rows, wrote {events}" in capsys.readouterr().out
+    assert log.attrs["seed"] == 6 and log.attrs["scenario"]["run"]["steps"] == 20
+    assert log.attrs["wom_sim_version"] and log.attrs["engine"] == "fast"
+    assert isinstance(log["event"].dtype, pd.CategoricalDtype)
+    sc = load_scenario(SCENARIOS / "push.toml", ["population.size=300", "run.steps=20",
+                                                 "run.replications=2"])
+    assert_frame_equal(log, run(sc, seed=6, events=True)[1], check_like=False,
+                       check_categorical=True, check_flags=False)
+    assert not list(tmp_path.rglob(".*tmp"))

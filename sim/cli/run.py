@@ -140,7 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_events_file(args.events, args.out)
     scenario = load_scenario(args.scenario, args.overrides)
     if args.events:
-        check_events(scenario)
+        check_events(scenario, f"--events {args.events}")
     if args.engine == "fast":
         _warn_compile()
     started = time.perf_counter()

@@ -76,10 +76,11 @@ H_CHURN, H_WIN_BACK = int(Happening.CHURN), int(Happening.WIN_BACK)
 NOTHING_HEARD = (1.0, 1.0, 1.0, 0, 0)
 
 
-def check_events(scenario: Scenario) -> None:
-    """Refuse an event log for a scenario that does not run the commerce model."""
+def check_events(scenario: Scenario, name: str = "events") -> None:
+    """Refuse an event log (asked for by ``name``) for a scenario that does not run the
+    commerce model."""
     if scenario.diffusion.model != "commerce":
-        raise WomError("events: the event log is kept for the commerce model, not for "
+        raise WomError(f"{name}: the event log is kept for the commerce model, not for "
                        f"diffusion.model = {scenario.diffusion.model!r}")
 
 
