@@ -233,3 +233,13 @@ def test_wom_run_writes_the_log_with_its_provenance(tmp_path, capsys):
     assert_frame_equal(log, run(sc, seed=6, events=True)[1], check_like=False,
                        check_categorical=True, check_flags=False)
     assert not list(tmp_path.rglob(".*tmp"))
+
+
+def test_the_example_of_docs_events_md_prints_what_it_shows(monkeypatch, capsys):
+    text = (SCENARIOS.parent / "docs" / "events.md").read_text()
+    code = text.split("```python\n")[-1].split("```")[0]
+    shown = text.split("```text\n")[-1].split("```")[0]
+    monkeypatch.chdir(SCENARIOS.parent)
+    exec(compile(code, "docs/events.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert [line.rstrip() for line in printed.splitlines()] == shown.splitlines()
