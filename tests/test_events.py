@@ -50,6 +50,10 @@ def test_engines_write_identical_logs(name):
     assert_frame_equal(fast_log, reference_log)
     assert_frame_equal(fast, reference)
     assert_frame_equal(fast, run(sc, seed=4))  # keeping the log changes nothing else
+    one_thread = run(sc, seed=4, threads=1, events=True)[1]
+    assert_frame_equal(fast_log, one_thread)
+    second = run(sc, seed=4, replications=1, first_replication=1, events=True)[1]
+    assert_frame_equal(fast_log[fast_log["replication"] == 1].reset_index(drop=True), second)
     assert (fast_log["channel"] == "peer").sum() > 20
     assert fast_log.attrs == fast.attrs and fast_log.attrs["seed"] == 4
 

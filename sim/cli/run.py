@@ -144,10 +144,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.engine == "fast":
         _warn_compile()
     started = time.perf_counter()
-    result = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
-                 engine=args.engine, threads=args.threads,
-                 progress=not args.quiet and sys.stderr.isatty(), events=bool(args.events))
-    frame, log = result if args.events else (result, None)
+    frame = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
+                engine=args.engine, threads=args.threads, events=bool(args.events),
+                progress=not args.quiet and sys.stderr.isatty())
+    log = None
+    if args.events:
+        frame, log = frame
     elapsed = time.perf_counter() - started
     s = summarize_adoption(frame)
     meta = frame.attrs
