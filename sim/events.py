@@ -15,6 +15,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from .commerce.events import COLUMNS
 from .errors import WomError
 
 
@@ -50,7 +51,7 @@ def cascade_tree(events: pd.DataFrame, replication: int = 0) -> nx.DiGraph:
     >>> tree = sim.cascade_tree(events, replication=0)
     >>> max(nx.weakly_connected_components(tree), key=len)
     """
-    missing = {"replication", "step", "consumer", "event", "channel", "source"} - set(events)
+    missing = set(COLUMNS) - set(events)
     if missing:
         raise WomError(f"events: not an event log, missing columns {sorted(missing)}")
     rows = events[(events["replication"] == replication) & (events["event"] == "purchase")]

@@ -55,9 +55,9 @@ class Pool(IntEnum):
     TOUCH = 4
 
 
-# The log's channels: the model's Channel codes, and community content (a member moved by
+# The log's channels: the model's Channel codes, then community content (a member moved by
 # its funded community rather than by a tie). Code c is named LOG_CHANNELS[c - 1].
-COMMUNITY = len(Channel)
+COMMUNITY = max(Channel) + 1
 LOG_CHANNELS = (*(c.name.lower() for c in Channel if c != Channel.NONE), "community")
 EVENT_NAMES = tuple(h.name.lower().replace("_", "-") for h in Happening if h != Happening.NONE)
 NO_SOURCE, FROM_TOUCH = -1, -2
@@ -69,9 +69,9 @@ NONE_CH, PEER, INFLUENCER = int(Channel.NONE), int(Channel.PEER), int(Channel.IN
 ORGANIC = int(Channel.ORGANIC)
 P_NONE, P_PEER, P_INFLUENCER = int(Pool.NONE), int(Pool.PEER), int(Pool.INFLUENCER)
 P_NEGATIVE, P_TOUCH = int(Pool.NEGATIVE), int(Pool.TOUCH)
-H_NONE, H_AWARE, H_CONSIDERING = int(Happening.NONE), int(Happening.AWARE), int(
-    Happening.CONSIDERING)
-H_PURCHASE, H_REPEAT = int(Happening.PURCHASE), int(Happening.REPEAT)
+H_NONE, H_AWARE = int(Happening.NONE), int(Happening.AWARE)
+H_CONSIDERING, H_PURCHASE, H_REPEAT = (int(Happening.CONSIDERING), int(Happening.PURCHASE),
+                                       int(Happening.REPEAT))
 H_CHURN, H_WIN_BACK = int(Happening.CHURN), int(Happening.WIN_BACK)
 NOTHING_HEARD = (1.0, 1.0, 1.0, 0, 0)
 
@@ -232,12 +232,10 @@ class EventLog:
         order = np.lexsort((columns[2], columns[1], columns[0]))
         rep, step, node, kind, channel, source = (c[order] for c in columns)
         inherit_touch(rep, step, node, kind, channel, source)
-        return pd.DataFrame({
-            "replication": rep, "step": step, "consumer": node,
-            "event": pd.Categorical.from_codes(kind.astype(np.int8) - 1, EVENT_NAMES),
-            "channel": pd.Categorical.from_codes(channel.astype(np.int8) - 1, LOG_CHANNELS),
-            "source": source,
-        })
+        event = pd.Categorical.from_codes(kind.astype(np.int8) - 1, EVENT_NAMES)
+        how = pd.Categorical.from_codes(channel.astype(np.int8) - 1, LOG_CHANNELS)
+        return pd.DataFrame(dict(zip(COLUMNS, (rep, step, node, event, how, source),
+                                     strict=True)))
 
 
 def inherit_touch(rep: np.ndarray, step: np.ndarray, node: np.ndarray, kind: np.ndarray,
