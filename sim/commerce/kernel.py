@@ -35,13 +35,12 @@ from .state import BOUGHT_BIT, FLOAT_TOTALS, INFLUENCER_BIT, TALK_MASK, TOTALS, 
 UNAWARE, AWARE, CONSIDERING = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CONSIDERING)
 CUSTOMER, LOYAL, LAPSED = int(Stage.CUSTOMER), int(Stage.LOYAL), int(Stage.LAPSED)
 SILENT, POSITIVE, NEGATIVE = int(Talk.SILENT), int(Talk.POSITIVE), int(Talk.NEGATIVE)
-P_TALK, P_CHECKIN = int(Purpose.TALK), int(Purpose.CHECKIN)
+P_TALK, P_CHECKIN, P_SOURCE = int(Purpose.TALK), int(Purpose.CHECKIN), int(Purpose.SOURCE)
 # the purposes of act's draws, and their columns in its prefix table
 ACT_PURPOSES = tuple(int(p) for p in (
     Purpose.AD_REACH, Purpose.NEGATIVE, Purpose.MOVE, Purpose.BUY, Purpose.CHURN,
-    Purpose.SATISFACTION, Purpose.REVIEW, Purpose.JOIN, Purpose.FORGET, Purpose.SOURCE))
+    Purpose.SATISFACTION, Purpose.REVIEW, Purpose.JOIN, Purpose.FORGET))
 A_AD, A_NEGATIVE, A_MOVE, A_BUY, A_CHURN, A_SATISFACTION, A_REVIEW, A_JOIN, A_FORGET = range(9)
-A_SOURCE = 9
 EV_NEW, EV_REPEAT, EV_CHURNED = int(Event.NEW), int(Event.REPEAT), int(Event.CHURNED)
 EV_REVIEWED, EV_JOINED, EV_WON_BACK = int(Event.REVIEWED), int(Event.JOINED), int(Event.WON_BACK)
 EV_REFERRAL, EV_CHECKIN, EV_REDEEMED = int(Event.REFERRAL), int(Event.CHECKIN), int(Event.REDEEMED)
@@ -168,6 +167,7 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
     log_on, log_kind, log_channel, log_source = log
     reps, n = state.stage.shape
     pre = prefix_table(streams, step, ACT_PURPOSES)
+    pre_source = prefixes(streams[:reps if log_on else 0], step, P_SOURCE)  # none when off
     stage, brand_trust, fatigue, satisfaction = (state.stage, state.brand_trust,
                                                  state.fatigue, state.satisfaction)
     purchases, spend, clv, channel = state.purchases, state.spend, state.clv, state.channel
@@ -257,7 +257,7 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
                 (base, review_mult, price_mult, mult, satisfaction[r, i]),
                 (ad, peer * f, infl, negative),
                 (r, i, state.signal, traits.peer_trust[r, i], plan.influencers[r], voice,
-                 signals.content[r] if in_community else 0.0), graph, pre[r, A_SOURCE])
+                 signals.content[r] if in_community else 0.0), graph, pre_source[r])
         if bought:
             felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
                                     prm.product_satisfaction_noise, f,
