@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import jit
+from .commerce.events import check_events
 from .errors import WomError
 from .fast import WomModel
 from .memory import batch_size, check_memory
@@ -77,21 +78,40 @@ def _batches(scenario: Scenario, engine: str, first: int, network: Network | Non
     return [range(start, min(start + batch, last)) for start in range(first, last, batch)]
 
 
-def _model(scenario: Scenario, engine: str, reps: range, network: Network
+def _model(scenario: Scenario, engine: str, reps: range, network: Network, events: bool
            ) -> WomModel | ReferenceModel:
     """The model simulating replications ``reps`` (one for the reference engine)."""
     if engine == "fast":
         return WomModel(scenario, replications=len(reps), first_replication=reps.start,
-                        network=network)
-    return ReferenceModel(scenario, replication=reps.start, network=network)
+                        network=network, events=events)
+    return ReferenceModel(scenario, replication=reps.start, network=network, events=events)
 
 
-def _check_arguments(engine: str, first_replication: int, threads: int | None) -> None:
-    """Refuse a bad engine or first replication; set the fast engine's threads."""
+def _simulate(scenario: Scenario, engine: str, batches: list[range], shared: Network | None,
+              bar: Any, events: bool) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Step each batch's model through the run: their tables and (``events``) logs."""
+    tables, logs = [], []
+    with bar:
+        for reps in batches:
+            network = (shared if shared is not None
+                       else replication_network(scenario, reps.start))
+            model = _model(scenario, engine, reps, network, events)
+            step_model(model, scenario.run.steps, lambda: bar.update(1))
+            tables.append(model.table())
+            if events:
+                logs.append(model.events_table())
+    return tables, logs
+
+
+def _check_run(scenario: Scenario, engine: str, first_replication: int,
+               threads: int | None, events: bool) -> None:
+    """Refuse a bad engine, first replication, thread count or event log (WomError)."""
     if engine not in ("fast", "reference"):
         raise WomError(f"engine: expected 'fast' or 'reference', found {engine!r}")
     if first_replication < 0:
         raise WomError(f"first_replication: must be >= 0, found {first_replication}")
+    if events:
+        check_events(scenario)
     if engine == "fast":
         try:
             jit.set_threads(threads)
@@ -109,8 +129,9 @@ def run(
     engine: Literal["fast", "reference"] = "fast",
     threads: int | None = None,
     progress: bool = False,
-) -> pd.DataFrame:
-    """Run a scenario and return the tidy table of its replications.
+    events: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Run a scenario and return the tidy table of its replications (and its event log).
 
     Parameters
     ----------
@@ -134,6 +155,10 @@ def run(
     progress
         Report progress on stderr: a bar on a terminal, else a line every ~10 s
         (:func:`sim.progress.progress_bar`).
+    events
+        Also return the event log of the commerce model: one row per funnel event
+        (``replication, step, consumer, event, channel, source``; docs/events.md), the
+        same for both engines. It costs time in proportion to the events; off, nothing.
 
     Returns
     -------
@@ -144,7 +169,8 @@ def run(
         conversation, loyalty and community columns (docs/model.md).
         ``frame.attrs`` records the resolved scenario, its hash, the seed, the engine,
         the package version and ``networks``, which networks were used
-        (:func:`sim.network.resample.networks_used`).
+        (:func:`sim.network.resample.networks_used`). With ``events=True``, the pair
+        ``(frame, events)``, the log carrying the same ``attrs``.
 
     Raises
     ------
@@ -156,11 +182,12 @@ def run(
     --------
     >>> frame = run("scenarios/bass.toml", replications=10)  # doctest: +SKIP
     >>> frame.groupby("step")["adopted"].mean()
+    >>> frame, events = run("scenarios/push.toml", events=True)  # doctest: +SKIP
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     scenario = with_run(scenario, seed=seed, steps=steps, replications=replications)
-    _check_arguments(engine, first_replication, threads)
+    _check_run(scenario, engine, first_replication, threads, events)
     check_memory(scenario, engine)
     shared = None if resamples(scenario) else build_network(scenario)
     if scenario.network.kind == "file":  # its size is known once the file is read
@@ -168,17 +195,14 @@ def run(
     batches = _batches(scenario, engine, first_replication, shared)
     bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
                        unit="step", enabled=progress)
-    tables = []
-    with bar:
-        for reps in batches:
-            network = (shared if shared is not None
-                       else replication_network(scenario, reps.start))
-            model = _model(scenario, engine, reps, network)
-            step_model(model, scenario.run.steps, lambda: bar.update(1))
-            tables.append(model.table())
+    tables, logs = _simulate(scenario, engine, batches, shared, bar, events)
     frame = pd.concat(tables, ignore_index=True)
     frame.attrs = {**metadata(scenario, engine), "networks": networks_used(scenario)}
-    return frame
+    if not events:
+        return frame
+    log = pd.concat(logs, ignore_index=True)
+    log.attrs = frame.attrs
+    return frame, log
 
 
 def adoption_array(frame: pd.DataFrame) -> np.ndarray:

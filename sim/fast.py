@@ -16,6 +16,7 @@ import pandas as pd
 
 from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
+from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
 from .commerce.state import columns_of, top_share_ratio
 from .commerce.traits import set_up
@@ -62,12 +63,15 @@ class WomModel(mesa.Model):
         A prebuilt network shared by the batch (default: the scenario's network; with
         ``network.resample`` the network of ``first_replication``, see
         :mod:`sim.network.resample`, so the batch must then hold one replication).
+    events
+        Keep the event log of the commerce model (:meth:`events_table`); when off the
+        kernels compute nothing of it.
 
     Raises
     ------
     WomError
         If the scenario resamples its network, no network is given and the batch holds
-        more than one replication.
+        more than one replication; if ``events`` is asked of a classic preset.
 
     Notes
     -----
@@ -92,9 +96,13 @@ class WomModel(mesa.Model):
         replications: int | None = None,
         first_replication: int = 0,
         network: Network | None = None,
+        events: bool = False,
     ) -> None:
         seed = scenario.run.seed if seed is None else seed
+        if events:
+            check_events(scenario)
         super().__init__(rng=seed)
+        self.event_log = EventLog() if events else None
         self.config = scenario
         self.seed = seed
         reps = scenario.run.replications if replications is None else replications
@@ -141,6 +149,10 @@ class WomModel(mesa.Model):
                             for row, nodes in enumerate(start.influencers)
                             for node in nodes.tolist()]
         self.brand = Brand(self, len(self.streams), net.n, start.audience)
+        shape = self.state.stage.shape if self.event_log is not None else (0, 0)
+        self.log = (self.event_log is not None, *EventLog.slots(shape))
+        if self.event_log is not None:
+            self.event_log.start(self.replications, self.state)
         self._record_commerce()
 
     def _record_commerce(self) -> None:
@@ -162,7 +174,10 @@ class WomModel(mesa.Model):
         signals = self.brand.signals()
         kernel.talk(t, self.streams, self.params, self.state, plan.promotions)
         kernel.act(t, self.streams, self.params, self.graph, self.traits, self.state, plan,
-                   signals, self.present_values)
+                   signals, self.present_values, self.log)
+        if self.event_log is not None:
+            self.event_log.add(t, self.replications, *self.log[1:])
+            self.log[1].fill(0)
         self._record_commerce()
 
     def _thresholds(self) -> np.ndarray:
@@ -196,6 +211,11 @@ class WomModel(mesa.Model):
             fraction_step(self.adopted_step, self.streams, t, purpose, self.graph, self._wsum,
                           (d.p, d.q, dt), self.thresholds, d.model == "linear_threshold")
         self.datacollector.collect(self)
+
+    def events_table(self) -> pd.DataFrame:
+        """The event log of the batch (``events=True``), the same as the reference
+        engine's: see :meth:`sim.commerce.events.EventLog.frame`."""
+        return self.event_log.frame()
 
     def table(self) -> pd.DataFrame:
         """Tidy results: one row per (replication, step), step 0 the starting state."""

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .commerce import rules
 from .commerce.brand import Brand, Influencer, incentive_talk, present_values
+from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
 from .commerce.shopper import Shopper, record
 from .commerce.state import FLOAT_TOTALS, TOTALS, columns_of, top_share_ratio
@@ -68,12 +69,17 @@ class ReferenceModel(mesa.Model):
     network
         A prebuilt network (default: the network of ``replication``, see
         :func:`sim.network.resample.replication_network`).
+    events
+        Keep the event log of the commerce model (:meth:`events_table`).
     """
 
     def __init__(self, scenario: Scenario, *, seed: int | None = None, replication: int = 0,
-                 network: Network | None = None) -> None:
+                 network: Network | None = None, events: bool = False) -> None:
         seed = scenario.run.seed if seed is None else seed
+        if events:
+            check_events(scenario)
         super().__init__(rng=seed)
+        self.event_log = EventLog() if events else None
         self.config = scenario
         self.seed = seed
         self.replication = replication
@@ -128,6 +134,8 @@ class ReferenceModel(mesa.Model):
                             for node in start.influencers[0].tolist()]
         self.brand = Brand(self, 1, self.network.n, start.audience)
         self.promotions = False
+        if self.event_log is not None:
+            self.event_log.start(np.array([self.replication]), start.state)
         self._record_commerce()
 
     def _record_commerce(self) -> None:
@@ -156,7 +164,18 @@ class ReferenceModel(mesa.Model):
         self.boost, self.content = signals.boost.item(), signals.content.item()
         self.agents_by_type[Shopper].do("talk")
         self.agents_by_type[Shopper].do("act")
+        if self.event_log is not None:
+            self._log_week()
         self._record_commerce()
+
+    def _log_week(self) -> None:
+        """Hand the shoppers' rows of this week to the event log."""
+        kind, channel, source = EventLog.slots((1, self.network.n))
+        for s in self.shoppers:
+            if s.logged is not None:
+                kind[0, s.index], channel[0, s.index], source[0, s.index] = s.logged
+                s.logged = None
+        self.event_log.add(self.time_step, np.array([self.replication]), kind, channel, source)
 
     def step(self) -> None:
         """All consumers decide from the previous state, then all act on it."""
@@ -168,6 +187,11 @@ class ReferenceModel(mesa.Model):
             self.agents.do("advance")
             self.adopted_count = report_adopted(self)
         self.datacollector.collect(self)
+
+    def events_table(self) -> pd.DataFrame:
+        """The event log of this replication (``events=True``), the same as the fast
+        engine's: see :meth:`sim.commerce.events.EventLog.frame`."""
+        return self.event_log.frame()
 
     def table(self) -> pd.DataFrame:
         """Tidy results of this replication, same columns as the fast engine's."""

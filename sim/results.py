@@ -80,37 +80,38 @@ def metadata(scenario: Scenario, engine: str) -> dict[str, Any]:
     }
 
 
-def check_out(path: str | Path, suffixes: tuple[str, ...] = (".parquet", ".csv")) -> Path:
+def check_out(path: str | Path, flag: str = "--out",
+              suffixes: tuple[str, ...] = (".parquet", ".csv")) -> Path:
     """Refuse an output file that cannot be written, before any work is done.
 
-    Raises :class:`~sim.errors.WomError` naming ``--out`` for a name without one of
-    ``suffixes`` (default ``.parquet`` or ``.csv``), a directory, or a place this
-    process cannot write.
+    Raises :class:`~sim.errors.WomError` naming ``flag`` (``--out``, ``--events``) for a
+    name without one of ``suffixes`` (default ``.parquet`` or ``.csv``), a directory, or
+    a place this process cannot write.
     """
     path = Path(path)
     names = " or ".join(suffixes)
     if path.suffix.lower() not in suffixes:
-        raise WomError(f"--out {path}: expected a {names} file name")
+        raise WomError(f"{flag} {path}: expected a {names} file name")
     if path.is_dir():
-        raise WomError(f"--out {path}: is a directory; give a {names} file name")
+        raise WomError(f"{flag} {path}: is a directory; give a {names} file name")
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise WomError(f"--out {path}: cannot write in {folder}")
+        raise WomError(f"{flag} {path}: cannot write in {folder}")
     if path.exists() and not os.access(path, os.W_OK):
-        raise WomError(f"--out {path}: the file is not writable")
+        raise WomError(f"{flag} {path}: the file is not writable")
     return path
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame, path: str | Path, flag: str = "--out") -> Path:
     """Write a result table as Parquet or CSV (by extension), atomically.
 
     Parquet keeps ``frame.attrs`` in its metadata; CSV gets a ``<file>.json`` sidecar
     with the same provenance. A failed write leaves no temporary file and raises
-    :class:`~sim.errors.WomError` naming ``--out``.
+    :class:`~sim.errors.WomError` naming ``flag``.
     """
-    path = check_out(path)
+    path = check_out(path, flag)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,5 +125,5 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        raise WomError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
+        raise WomError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from None
     return path

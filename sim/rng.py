@@ -72,6 +72,8 @@ class Purpose(IntEnum):
     JOIN = 29
     INFLUENCERS = 30
     FORGET = 31
+    # the event log: which tie carried a word-of-mouth event (drawn only when it is kept)
+    SOURCE = 32
 
 
 def mix(z: int) -> int:

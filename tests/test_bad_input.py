@@ -473,3 +473,33 @@ class _Kept:
 def test_sixty_bad_inputs_at_least() -> None:
     ids = [c[0] for c in CASES] + [c[0] for c in MORE_CASES]
     assert len(ids) >= 60 and len(set(ids)) == len(ids)
+
+
+#: A commerce scenario small enough for the event-log cases.
+COMMERCE = ('name = "c"\n[population]\nsize = 50\n[network]\nkind = "barabasi_albert"\n'
+            'm = 2\n[diffusion]\nmodel = "commerce"\n[run]\nsteps = 2\n')
+EVENTS_CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
+    ("events-directory", {"c.toml": COMMERCE, "d.parquet/x": ""},
+     ["run", "c.toml", "--events", "d.parquet"], ["--events d.parquet", "is a directory"]),
+    ("events-sys", {"c.toml": COMMERCE}, ["run", "c.toml", "--events", "/sys/e.parquet"],
+     ["--events /sys/e.parquet", "cannot write"]),
+    ("events-proc", {"c.toml": COMMERCE}, ["run", "c.toml", "--events", "/proc/e.parquet"],
+     ["--events /proc/e.parquet", "cannot write"]),
+    ("events-suffix", {"c.toml": COMMERCE}, ["run", "c.toml", "--events", "e.json"],
+     ["--events e.json", ".parquet or .csv"]),
+    ("events-same-as-out", {"c.toml": COMMERCE},
+     ["run", "c.toml", "--out", "r.parquet", "--events", "./r.parquet"],
+     ["--events ./r.parquet", "same file as --out"]),
+    ("events-preset", {"s.toml": SCENARIO}, _run("--events", "e.parquet"),
+     ["--events e.parquet", "commerce model", "diffusion.model = 'bass'"]),
+]
+
+
+@pytest.mark.parametrize(("files", "argv", "culprit"), [c[1:] for c in EVENTS_CASES],
+                         ids=[c[0] for c in EVENTS_CASES])
+def test_bad_events_file_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | bytes], argv: list[str], culprit: list[str],
+) -> None:
+    test_bad_input_is_one_message_and_exit_code_2(tmp_path, monkeypatch, capsys, files, argv,
+                                                  culprit)

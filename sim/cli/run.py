@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .. import jit
+from ..commerce.events import check_events
 from ..comparison import SPEND_GAP, compare
 from ..errors import WomError
 from ..experiment import run
@@ -78,6 +79,9 @@ def add_run_parsers(sub: Any) -> None:
     p_run = sub.add_parser("run", help="run a scenario and print a summary")
     _add_run_options(p_run)
     _add_engine_options(p_run, "the tidy table")
+    p_run.add_argument("--events", metavar="FILE",
+                       help="write the event log (one row per funnel event: who influenced "
+                            "whom; commerce model) to FILE.parquet or FILE.csv")
 
     p_compare = sub.add_parser(
         "compare", help="run scenarios on common random numbers and compare their KPIs",
@@ -137,13 +141,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``wom run``: run a scenario, print the adoption and KPI summary; returns 0."""
     if args.out:
         check_out(args.out)
+    if args.events:
+        _check_events_file(args.events, args.out)
     scenario = load_scenario(args.scenario, args.overrides)
+    if args.events:
+        check_events(scenario, f"--events {args.events}")
     if args.engine == "fast":
         _warn_compile()
     started = time.perf_counter()
     frame = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
-                engine=args.engine, threads=args.threads,
+                engine=args.engine, threads=args.threads, events=bool(args.events),
                 progress=not args.quiet)
+    log = None
+    if args.events:
+        frame, log = frame
     elapsed = time.perf_counter() - started
     s = summarize_adoption(frame)
     meta = frame.attrs
@@ -163,7 +174,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"time          {elapsed:.2f} s")
     if args.out:
         print(f"wrote         {write_table(frame, args.out)}")
+    if log is not None:
+        print(f"events        {len(log):,} rows, wrote {write_table(log, args.events, '--events')}")
     return 0
+
+
+def _check_events_file(events: str, out: str | None) -> None:
+    """Refuse an ``--events`` file that cannot be written or is the ``--out`` file."""
+    path = check_out(events, "--events")
+    if out is not None and path.resolve() == Path(out).resolve():
+        raise WomError(f"--events {events}: the same file as --out; give another name")
 
 
 def _decimals(values: Sequence[float]) -> int:
@@ -381,7 +401,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.seeds is not None and args.seeds < 2:
         raise WomError(f"--seeds: at least 2 are needed for an interval, found {args.seeds}")
-    check_out(args.out, (".md",))
+    check_out(args.out, suffixes=(".md",))
     _warn_compile()
     checks = write_report(args.out, quick=args.quick, seeds=args.seeds, quiet=args.quiet)
     print(text(checks))

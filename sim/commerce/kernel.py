@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from numba.extending import register_jitable
 
 from ..rng import Purpose, draw, prefix_table, prefixes
-from . import rules
+from . import events, rules
 from .state import BOUGHT_BIT, FLOAT_TOTALS, INFLUENCER_BIT, TALK_MASK, TOTALS, Event, Stage, Talk
 
 UNAWARE, AWARE, CONSIDERING = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CONSIDERING)
 CUSTOMER, LOYAL, LAPSED = int(Stage.CUSTOMER), int(Stage.LOYAL), int(Stage.LAPSED)
 SILENT, POSITIVE, NEGATIVE = int(Talk.SILENT), int(Talk.POSITIVE), int(Talk.NEGATIVE)
-P_TALK, P_CHECKIN = int(Purpose.TALK), int(Purpose.CHECKIN)
+P_TALK, P_CHECKIN, P_SOURCE = int(Purpose.TALK), int(Purpose.CHECKIN), int(Purpose.SOURCE)
 # the purposes of act's draws, and their columns in its prefix table
 ACT_PURPOSES = tuple(int(p) for p in (
     Purpose.AD_REACH, Purpose.NEGATIVE, Purpose.MOVE, Purpose.BUY, Purpose.CHURN,
@@ -93,16 +94,80 @@ def talk(step, streams, prm, state, promotions):
         event[r, i] = ev
 
 
+@register_jitable
+def see(prm, reached, fatigue, sponsored, bt, baseline, dialogue):
+    """Exposure of one consumer this week, twin of :meth:`Shopper.see
+    <sim.commerce.shopper.Shopper.see>`: (ad pull, fatigue, brand trust after exposure and
+    dialogue). ``reached``: the ad package reached it; ``sponsored``: posts seen."""
+    exposures = prm.ads_frequency if reached else 0
+    fat = rules.fatigue_after(fatigue, prm.fatigue_decay, exposures + sponsored)
+    ad = rules.ad_pull(exposures, prm.ads_effect, bt,
+                       rules.response(fat, prm.fatigue_half_response))
+    return ad, fat, rules.trust_after_exposure(bt, baseline, fat, prm.fatigue_threshold,
+                                               prm.fatigue_erosion, prm.fatigue_recovery,
+                                               dialogue)
+
+
+@register_jitable
+def offer(prm, promotions, is_member, friends_bought, sensitivity, reference):
+    """This week's offer to one consumer, twin of :meth:`Shopper.offer
+    <sim.commerce.shopper.Shopper.offer>`: (price cut, price paid for an average basket,
+    purchase-chance multiplier of that price against its reference price)."""
+    cut = 0.0
+    if promotions:
+        cut = rules.price_cut(
+            prm.promotions_discount, prm.promotions_exclusive_discount if is_member else 0.0,
+            prm.promotions_group_discount
+            if 0 < prm.promotions_group_size <= friends_bought else 0.0)
+    paid = rules.price_paid(prm.product_price, cut)
+    return cut, paid, rules.price_response(prm.promotions_price_elasticity, sensitivity,
+                                           reference, paid)
+
+
+@register_jitable
+def note(move, terms, pulls, listener, graph, pre):
+    """The event-log row of one consumer's week, twin of :meth:`Shopper.note
+    <sim.commerce.shopper.Shopper.note>`: (``Happening`` code, channel, source).
+
+    ``move``, ``terms`` and ``pulls`` are those of :func:`events.classify`; ``listener``
+    is (replication, consumer, this week's signals, peer trust, sponsoring, voice,
+    community content felt). A source is drawn (purpose ``SOURCE``) among the ties of the
+    credited pool, in CSR order, with chance proportional to :func:`events.tie_pull`.
+    """
+    kind, how, pool = events.classify(move, terms, pulls)
+    if pool == events.P_TOUCH:
+        return kind, how, events.FROM_TOUCH
+    if pool == events.P_NONE:
+        return kind, how, events.NO_SOURCE
+    r, i, signal, trust, sponsoring, voice, content = listener
+    indptr, indices, weights = graph
+    start = indptr[i]
+    pulled = np.empty(indptr[i + 1] - start)
+    for e in range(start, indptr[i + 1]):
+        sig = signal[r, indices[e]]
+        pulled[e - start] = events.tie_pull(pool, sig & TALK_MASK,
+                                            (sig >> INFLUENCER_BIT) & 1 == 1, sponsoring,
+                                            np.float64(weights[e]), trust, voice)
+    extra = content if pool == events.P_PEER else 0.0
+    k = events.chosen(pulled, extra, draw(pre, i))
+    how, source = events.outcome(how, k, indices[start + k] if k >= 0 else -1, extra)
+    return kind, how, source
+
+
 @njit(cache=True, parallel=True)
-def act(step, streams, prm, graph, traits, state, plan, signals, present_values):
+def act(step, streams, prm, graph, traits, state, plan, signals, present_values, log):
     """Phase 2 of a week: listen, get exposed, move through the funnel, buy, review, join.
 
     Twin of :meth:`sim.commerce.shopper.Shopper.act`. Reads neighbours only through
-    phase 1's ``signal``, and writes only the consumer's own entries.
+    phase 1's ``signal``, and writes only the consumer's own entries. ``log`` is (keep
+    the event log?, the week's slots of :class:`~sim.commerce.events.EventLog`); when
+    off, nothing of the log is computed.
     """
     indptr, indices, weights = graph
+    log_on, log_kind, log_channel, log_source = log
     reps, n = state.stage.shape
     pre = prefix_table(streams, step, ACT_PURPOSES)
+    pre_source = prefixes(streams[:reps if log_on else 0], step, P_SOURCE)  # none when off
     stage, brand_trust, fatigue, satisfaction = (state.stage, state.brand_trust,
                                                  state.fatigue, state.satisfaction)
     purchases, spend, clv, channel = state.purchases, state.spend, state.clv, state.channel
@@ -129,31 +194,18 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                                    (sig >> BOUGHT_BIT) & 1 == 1, plan.influencers[r],
                                    np.float64(weights[e]), traits.peer_trust[r, i], voice)
         peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
-        ad_exposures = 0
-        if plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
-                prm.ads_reach, prm.ads_targeting, want, prm.mean_interest):
-            ad_exposures = prm.ads_frequency
-        fat = rules.fatigue_after(fatigue[r, i], prm.fatigue_decay,
-                                  ad_exposures + heard[3])
-        ad = rules.ad_pull(ad_exposures, prm.ads_effect, bt,
-                           rules.response(fat, prm.fatigue_half_response))
-        new_bt = rules.trust_after_exposure(
-            bt, traits.brand_trust[r, i], fat, prm.fatigue_threshold, prm.fatigue_erosion,
-            prm.fatigue_recovery, prm.community_dialogue if in_community else 0.0)
+        reached = plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
+            prm.ads_reach, prm.ads_targeting, want, prm.mean_interest)
+        ad, fat, new_bt = see(prm, reached, fatigue[r, i], heard[3], bt, traits.brand_trust[r, i],
+                              prm.community_dialogue if in_community else 0.0)
         heard_negative = negative > 0.0 and draw(pre[r, A_NEGATIVE], i) < negative
         if heard_negative:
             new_bt -= prm.wom_negative_trust_hit
-        cut = 0.0
-        if plan.promotions[r]:
-            cut = rules.price_cut(
-                prm.promotions_discount, prm.promotions_exclusive_discount if is_member else 0.0,
-                prm.promotions_group_discount
-                if 0 < prm.promotions_group_size <= heard[4] else 0.0)
-        paid = rules.price_paid(prm.product_price, cut)
-        price_mult = rules.price_response(prm.promotions_price_elasticity,
-                                          traits.price_sensitivity[r, i], reference[r, i], paid)
+        cut, paid, price_mult = offer(prm, plan.promotions[r], is_member, heard[4],
+                                      traits.price_sensitivity[r, i], reference[r, i])
         ev, new_stage = event[r, i], s
         bought = first = False
+        base, review_mult, mult = 0.0, 1.0, 1.0
         if s == UNAWARE:
             if draw(pre[r, A_MOVE], i) < rules.awareness_chance(ad, peer, infl,
                                                              prm.consumers_discovery):
@@ -171,7 +223,6 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
                 new_stage = AWARE
             else:
                 base = prm.consumers_buy_rate * bt * want
-                review_mult = 1.0
                 if traits.reads_reviews[r, i] or is_member:
                     review_mult = max(0.0, 1.0 + signals.boost[r])
                 own = min(1.0, base * review_mult * price_mult)
@@ -194,11 +245,19 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values)
             else:
                 mult = rules.rewards_pull(price_mult, plan.promotions[r], purchases[r, i],
                                           points[r, i], vip, card)
-                if draw(pre[r, A_BUY], i) < min(1.0, prm.consumers_repeat_rate * sat * bt * mult):
+                base = prm.consumers_repeat_rate * sat * bt
+                if draw(pre[r, A_BUY], i) < min(1.0, base * mult):
                     bought = True
         elif draw(pre[r, A_MOVE], i) < rules.winback_chance(ad, peer * f, infl):
             new_stage = CONSIDERING
             ev |= EV_WON_BACK
+        if log_on and (new_stage != s or bought):
+            log_kind[r, i], log_channel[r, i], log_source[r, i] = note(
+                (s, new_stage, bought, first, touch[r, i]),
+                (base, review_mult, price_mult, mult, satisfaction[r, i]),
+                (ad, peer * f, infl, negative),
+                (r, i, state.signal, traits.peer_trust[r, i], plan.influencers[r], voice,
+                 signals.content[r] if in_community else 0.0), graph, pre_source[r])
         if bought:
             felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
                                     prm.product_satisfaction_noise, f,

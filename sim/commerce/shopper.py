@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 
 from ..rng import Purpose, uniform
-from . import rules
+from . import events, rules
 from .state import Event, Stage, State, Talk, empty_state
 
 
@@ -84,6 +84,7 @@ class Shopper(mesa.Agent):
         self.event = Event.NONE
         self.paid_discount = 0
         self.rating = 0
+        self.logged: tuple[int, int, int] | None = None
 
     def draw(self, purpose: Purpose) -> float:
         """This shopper's uniform draw of this week for ``purpose``."""
@@ -159,6 +160,41 @@ class Shopper(mesa.Agent):
             m.config.community.dialogue if in_community else 0.0)
         return ad, trust
 
+    def offer(self, friends_bought: int) -> tuple[float, float, float]:
+        """This week's offer: (price cut, price paid for an average basket, purchase-chance
+        multiplier of that price against the reference price)."""
+        m = self.model
+        promo = m.config.promotions
+        cut = 0.0
+        if m.promotions:
+            cut = rules.price_cut(
+                promo.discount, promo.exclusive_discount if self.member else 0.0,
+                promo.group_discount if 0 < promo.group_size <= friends_bought else 0.0)
+        paid = rules.price_paid(m.config.product.price, cut)
+        return cut, paid, rules.price_response(promo.price_elasticity, self.price_sensitivity,
+                                               self.reference, paid)
+
+    def note(self, move: tuple, terms: tuple, pulls: tuple, in_community: bool) -> None:
+        """This week's row of the event log (:func:`events.classify`) in ``self.logged``:
+        (``Happening`` code, channel, source). A word-of-mouth source is drawn among the
+        ties of the credited pool, in the order of ``sources``, with chance proportional
+        to :func:`events.tie_pull`."""
+        kind, how, pool = events.classify(move, terms, pulls)
+        source = events.NO_SOURCE
+        if pool == events.P_TOUCH:
+            source = events.FROM_TOUCH
+        elif pool != events.P_NONE:
+            m = self.model
+            voice = (m.config.wom.beta, m.config.wom.negativity,
+                     m.config.influencers.authenticity)
+            pulled = [events.tie_pull(pool, m.shoppers[j].said, m.shoppers[j].influencer,
+                                      m.sponsoring, w, self.peer_trust, voice)
+                      for j, w in zip(self.sources, self.weights, strict=True)]
+            extra = m.content if pool == events.P_PEER and in_community else 0.0
+            k = events.chosen(pulled, extra, self.draw(Purpose.SOURCE))
+            how, source = events.outcome(how, k, self.sources[k] if k >= 0 else -1, extra)
+        self.logged = (kind, how, source)
+
     def act(self) -> None:
         """Phase 2: exposure and fatigue, funnel move, purchase, review, community."""
         m = self.model
@@ -173,17 +209,11 @@ class Shopper(mesa.Agent):
         heard_negative = negative > 0.0 and self.draw(Purpose.NEGATIVE) < negative
         if heard_negative:
             new_bt -= sc.wom.negative_trust_hit
-        cut = 0.0
-        if m.promotions:
-            cut = rules.price_cut(
-                promo.discount, promo.exclusive_discount if self.member else 0.0,
-                promo.group_discount if 0 < promo.group_size <= heard[4] else 0.0)
-        paid = rules.price_paid(sc.product.price, cut)
-        price_mult = rules.price_response(promo.price_elasticity, self.price_sensitivity,
-                                          self.reference, paid)
+        cut, paid, price_mult = self.offer(heard[4])
         stage = self.stage
         new_stage = stage
         bought = first = False
+        base, review_mult, mult = 0.0, 1.0, 1.0
         if stage == Stage.UNAWARE:
             if self.draw(Purpose.MOVE) < rules.awareness_chance(ad, peer, infl, c.discovery):
                 new_stage = Stage.AWARE
@@ -200,7 +230,6 @@ class Shopper(mesa.Agent):
                 new_stage = Stage.AWARE
             else:
                 base = c.buy_rate * bt * self.interest
-                review_mult = 1.0
                 if self.reads_reviews or self.member:
                     review_mult = max(0.0, 1.0 + m.boost)
                 own = min(1.0, base * review_mult * price_mult)
@@ -221,11 +250,15 @@ class Shopper(mesa.Agent):
             else:
                 mult = rules.rewards_pull(price_mult, m.promotions, self.purchases, self.points,
                                           (promo.vip_purchases, promo.vip_effect), self.card)
-                bought = self.draw(Purpose.BUY) < min(
-                    1.0, c.repeat_rate * self.satisfaction * bt * mult)
+                base = c.repeat_rate * self.satisfaction * bt
+                bought = self.draw(Purpose.BUY) < min(1.0, base * mult)
         elif self.draw(Purpose.MOVE) < rules.winback_chance(ad, peer * f, infl):
             new_stage = Stage.CONSIDERING  # a lapsed customer won back
             self.event |= Event.WON_BACK
+        if m.event_log is not None and (new_stage != stage or bought):
+            self.note((stage, new_stage, bought, first, self.touch),
+                      (base, review_mult, price_mult, mult, self.satisfaction),
+                      (ad, peer * f, infl, negative), in_community)
         if bought:
             new_stage, felt = self.buy(first, cut, paid)
             new_bt += c.experience_trust * (felt - 0.5)
