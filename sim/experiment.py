@@ -103,6 +103,16 @@ def _simulate(scenario: Scenario, engine: str, batches: list[range], shared: Net
     return tables, logs
 
 
+def _shared_network(scenario: Scenario, engine: str) -> Network | None:
+    """The network every replication shares (None with ``network.resample``), built
+    only once the run is known to fit in memory (:func:`sim.memory.check_memory`)."""
+    check_memory(scenario, engine)
+    shared = None if resamples(scenario) else build_network(scenario)
+    if scenario.network.kind == "file":  # its size is known once the file is read
+        check_memory(scenario, engine, shared)
+    return shared
+
+
 def _check_run(scenario: Scenario, engine: str, first_replication: int,
                threads: int | None, events: bool) -> None:
     """Refuse a bad engine, first replication, thread count or event log (WomError)."""
@@ -153,8 +163,7 @@ def run(
         numba threads for the fast engine (default: all cores). Results do not depend
         on it.
     progress
-        Report progress on stderr: a bar on a terminal, else a line every ~10 s
-        (:func:`sim.progress.progress_bar`).
+        Report progress on stderr (a bar or a line every ~10 s, :mod:`sim.progress`).
     events
         Also return the event log of the commerce model: one row per funnel event
         (``replication, step, consumer, event, channel, source``; docs/events.md), the
@@ -188,10 +197,7 @@ def run(
         scenario = load_scenario(scenario)
     scenario = with_run(scenario, seed=seed, steps=steps, replications=replications)
     _check_run(scenario, engine, first_replication, threads, events)
-    check_memory(scenario, engine)
-    shared = None if resamples(scenario) else build_network(scenario)
-    if scenario.network.kind == "file":  # its size is known once the file is read
-        check_memory(scenario, engine, shared)
+    shared = _shared_network(scenario, engine)
     batches = _batches(scenario, engine, first_replication, shared)
     bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
                        unit="step", enabled=progress)
