@@ -13,7 +13,12 @@ Widget help texts, kinds, ranges, steps and choices are read through
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import hashlib
 import math
+import os
+import pickle
 import shutil
 import tempfile
 import tomllib
@@ -32,6 +37,7 @@ import sim
 from sim.errors import ScenarioError, WomError
 from sim.experiment import step_model
 from sim.metrics import summarize
+from sim.results import package_version
 from sim.scenario import (
     Scenario,
     apply_overrides,
@@ -39,6 +45,8 @@ from sim.scenario import (
     load_scenario,
     scenario_from_dict,
 )
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -238,6 +246,89 @@ def scenario_of_text(text: str, source: str = "<scenario>") -> Scenario:
 
 
 # ---------------------------------------------------------------------------------------
+# The disk cache: results that survive a restart of the server
+# ---------------------------------------------------------------------------------------
+
+#: Environment variable naming the disk cache's folder (default: see :func:`cache_dir`).
+CACHE_ENV = "WOM_DASHBOARD_CACHE"
+
+#: Files the disk cache keeps; the least recently used beyond this are removed.
+CACHE_ENTRIES = 64
+
+
+def cache_dir() -> Path:
+    """Where :func:`disk_cached` keeps results: ``$WOM_DASHBOARD_CACHE`` if set, else
+    ``$XDG_CACHE_HOME/wom-sim/dashboard``, else ``~/.cache/wom-sim/dashboard``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wom-sim" / "dashboard"
+
+
+@functools.cache
+def code_version() -> str:
+    """The installed wom-sim version and a digest of the ``sim`` package's source, so that
+    cached results of an edited model are never reused."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{package_version()}+{digest.hexdigest()[:16]}"
+
+
+def disk_cached(name: str, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, stored on disk under ``name`` and ``key`` and reused afterwards.
+
+    The file is ``cache_dir()/NAME-DIGEST.pickle``, the digest a SHA-256 of ``name``,
+    ``repr(key)`` (so the key should hold the resolved scenario texts, seeds and
+    replications) and :func:`code_version`. While one process computes an entry it holds
+    an exclusive lock on ``NAME-DIGEST.lock``; another process (a page opened while
+    ``wom dashboard`` precomputes the defaults) waits for it and then reads the result
+    instead of computing it twice. A cache that cannot be written (read-only home,
+    full disk) only costs the reuse; a damaged file is computed again. Files are written
+    atomically; beyond :data:`CACHE_ENTRIES` files the least recently used go.
+    """
+    folder = cache_dir()
+    digest = hashlib.sha256(repr((name, key, code_version())).encode()).hexdigest()[:32]
+    path = folder / f"{name}-{digest}.pickle"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / f"{name}-{digest}.lock", "a+b")  # noqa: SIM115 - held below
+    except OSError:
+        return compute()
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another process computes it
+        try:
+            with path.open("rb") as handle:
+                value = pickle.load(handle)
+            path.touch()
+            return value
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
+        value = compute()
+        _store(path, value)
+        return value
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write ``value`` to ``path`` atomically (nothing on failure) and prune the folder."""
+    try:
+        descriptor, name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(name, path)
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        return
+    entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-CACHE_ENTRIES]:
+        old.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------
 # Runs (cached) and the tables charts need
 # ---------------------------------------------------------------------------------------
 
@@ -256,17 +347,15 @@ def _single_kpis(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     return table
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
-                  replications: int, allow_different_markets: bool = False
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run resolved scenarios (TOML texts) on common random numbers; cached.
+def compute_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
+                      replications: int, allow_different_markets: bool = False
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run resolved scenarios (TOML texts) on common random numbers.
 
     Two or more scenarios run with :func:`sim.compare`; a single one with :func:`sim.run`
     and :func:`sim.summarize`. Returns ``(combined, kpis)`` as :func:`sim.compare`: the
     stacked tidy tables with a leading ``scenario`` column, and one row per (kpi,
-    scenario); ``allow_different_markets`` as for :func:`sim.compare`. The cache key is
-    the arguments, so redrawing a chart never reruns the model.
+    scenario); ``allow_different_markets`` as for :func:`sim.compare`.
     """
     scenarios = [scenario_of_text(text, label) for text, label in zip(texts, labels,
                                                                        strict=True)]
@@ -283,6 +372,23 @@ def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
         warnings.simplefilter("ignore", UserWarning)  # the page shows kpis.attrs["warnings"]
         return sim.compare(scenarios, seed=seed, replications=replications,
                            labels=list(labels), allow_different_markets=allow_different_markets)
+
+
+def cached_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
+                     replications: int, allow_different_markets: bool = False
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`compute_scenarios` through the disk cache (:func:`disk_cached`)."""
+    key = (texts, labels, seed, replications, allow_different_markets)
+    return disk_cached("compare", key, lambda: compute_scenarios(*key))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
+                  replications: int, allow_different_markets: bool = False
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`cached_scenarios`, also kept in memory: redrawing a chart never reruns the
+    model nor reads the disk."""
+    return cached_scenarios(texts, labels, seed, replications, allow_different_markets)
 
 
 def with_cumulative_profit(frame: pd.DataFrame) -> pd.DataFrame:
@@ -394,9 +500,6 @@ def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[s
         "stages": np.stack(stages)[:, nodes],
         "population": n,
     }
-
-
-T = TypeVar("T")
 
 
 def attempt(work: Callable[[], T], spinner: str, failure: str = "The run failed") -> T | None:

@@ -36,6 +36,8 @@ KPIs of a commerce table (``diffusion.model = "commerce"``), in this order:
                                26, 52, when the run reaches it
 =============================  ============================================================
 
+Each KPI's label, unit and description for people: :mod:`sim.kpi_info`.
+
 KPIs of a classic preset table (Bass, independent cascade, linear threshold):
 ``final_adopted``, ``adopted_share`` (final adopted / population) and ``peak_step``
 (the step with the most new adopters; NaN if nobody adopted after the start).

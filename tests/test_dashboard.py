@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +19,10 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common
+from dashboard import common, style
 from sim.cli.dashboard import add_dashboard_parser, dashboard_command
 from sim.errors import ScenarioError, WomError
+from sim.kpi_info import UNITS, kpi_info
 from sim.lessons import blend_strategies
 from sim.metrics import crossover_week, interval, time_bands
 from sim.scenario import field_info, shortlist_keys
@@ -31,6 +34,15 @@ PAGES = ROOT / "dashboard" / "pages"
 TIMEOUT = 180
 
 SMALL = {"population.size": 1000, "run.steps": 30, "run.replications": 3, "run.seed": 1}
+
+
+@pytest.fixture(autouse=True)
+def disk_cache(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty disk cache for every test (never the user's ~/.cache)."""
+    folder = tmp_path_factory.mktemp("dashboard-cache")
+    monkeypatch.setenv(common.CACHE_ENV, str(folder))
+    return folder
 
 
 def app_test(path: Path) -> AppTest:
@@ -413,3 +425,88 @@ def test_dashboard_command_binds_to_localhost_by_default() -> None:
     assert (args.port, args.host) == (9000, "0.0.0.0")
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--port", "70000"])
+
+
+# ---------------------------------------------------------------------------------------
+# dashboard.style: colours, number formats, KPI labels
+# ---------------------------------------------------------------------------------------
+
+
+def test_scenario_colours_are_fixed_for_shipped_names_and_kept_when_names_are_added() -> None:
+    two = style.scenario_colours(["push", "engagement"])
+    assert two == {"push": "#0072B2", "engagement": "#E69F00"}
+    more = style.scenario_colours(["engagement", "mine", "push", "group_buy", "theirs"])
+    assert more["push"] == two["push"] and more["engagement"] == two["engagement"]
+    assert more["mine"] == style.SPARE_COLOURS[0] and more["theirs"] == style.SPARE_COLOURS[1]
+    assert style.scenario_colours(["engagement", "mine", "push"])["mine"] == more["mine"]
+    assert len(set(style.SHIPPED_COLOURS.values()) | set(style.SPARE_COLOURS)
+               | {style.MIX_COLOUR}) == len(style.SHIPPED_COLOURS) + len(style.SPARE_COLOURS) + 1
+    assert set(style.SHIPPED) == set(common.COMMERCE_SCENARIOS)
+    assert style.STAGE_COLOURS["customer"] != style.STAGE_COLOURS["loyal"]
+
+
+def test_number_formats_have_units_and_never_read_none() -> None:
+    assert style.money(949_034.532) == "$949,035"
+    assert style.money(-500, delta=True) == "-$500"
+    assert style.money(1234.5, "EUR", decimals=2, delta=True) == "+1,234.50 EUR"
+    assert style.count(10.6) == "11" and style.count(11, delta=True) == "+11"
+    assert style.format_kpi("roi", 6.935) == "693.5%"
+    assert style.format_kpi("roi", 0.1, delta=True) == "+10.0 pp"
+    assert style.format_kpi("final_clv", 12.345, "€") == "€12.35"
+    assert style.format_kpi("final_customers", 1234.4) == "1,234"
+    assert style.format_interval("final_customers", -99.4, 121.2, delta=True) == \
+        "[-99, +121]"
+    for missing in (None, math.nan, pd.NA, math.inf):
+        assert style.format_kpi("total_profit", missing) == style.MISSING
+        assert style.percent(missing) == style.MISSING
+    assert "fewer than 2" in style.format_interval("roi", math.nan, 1.0)
+
+
+def test_kpi_labels_and_help_come_from_the_kpi_descriptions() -> None:
+    scenario = sim.load_scenario(ROOT / "scenarios" / "push.toml",
+                                 {"population.size": 500, "run.steps": 53})
+    for kpi in sim.summarize(sim.run(scenario, replications=2))["kpi"]:
+        info = kpi_info(kpi)
+        assert info.label != kpi and info.unit in UNITS, kpi
+        assert style.kpi_label(kpi) == info.label
+        assert style.kpi_help(kpi).startswith(info.description)
+    assert style.kpi_label("final_clv_ad") == "CLV (ad)"
+    assert style.kpi_label("week_13_customers") == "Customers, week 13"
+
+
+# ---------------------------------------------------------------------------------------
+# The disk cache
+# ---------------------------------------------------------------------------------------
+
+
+def test_disk_cache_computes_once_across_threads_and_recovers(disk_cache: Path) -> None:
+    calls = []
+
+    def slow() -> pd.DataFrame:
+        calls.append(1)
+        time.sleep(0.3)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    with ThreadPoolExecutor(2) as pool:  # the second waits for the first's lock
+        first, second = pool.map(lambda _: common.disk_cached("t", ("a", 1), slow), [0, 1])
+    assert calls == [1]
+    assert first.equals(second) and int(first["x"].iloc[0]) == 1
+    assert int(common.disk_cached("t", ("a", 2), slow)["x"].iloc[0]) == 2  # another key
+    assert int(common.disk_cached("t", ("a", 1), slow)["x"].iloc[0]) == 1  # read back
+    stored = sorted(disk_cache.glob("t-*.pickle"))
+    assert len(stored) == 2 and len(calls) == 2
+    for path in stored:
+        path.write_bytes(b"damaged")
+    assert int(common.disk_cached("t", ("a", 1), slow)["x"].iloc[0]) == 3  # computed again
+
+
+def test_disk_cache_that_cannot_be_written_only_costs_the_reuse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(common.CACHE_ENV, str(blocker / "cache"))
+    assert common.disk_cached("t", 1, lambda: 42) == 42
+    assert common.cache_dir() == blocker / "cache"
+    monkeypatch.delenv(common.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert common.cache_dir() == tmp_path / "wom-sim" / "dashboard"
