@@ -225,7 +225,8 @@ def network_chart(history: dict[str, Any], week: int, height: int = 560) -> alt.
         tooltip=["node:Q", "stage:N", "degree:Q", "role:N", "reached:N"])
     rings = alt.Chart(nodes[nodes["reached"] != ""]).mark_point(
         size=260, color=WOM_COLOUR, strokeWidth=2).encode(x=x_enc, y=y_enc)
-    return alt.layer(quiet, spoken, points, rings).properties(height=height)
+    return alt.layer(quiet, spoken, points, rings).resolve_scale(
+        color="independent", stroke="independent").properties(height=height)
 
 
 def stage_frame(history: dict[str, Any]) -> pd.DataFrame:

@@ -125,7 +125,9 @@ def grid_chart(block: pd.DataFrame, x: str, y: str, metric: str,
     data["x"], data["y"] = data[x].map("{:g}".format), data[y].map("{:g}".format)
     sort_x = [f"{v:g}" for v in sorted(data[x].unique())]
     sort_y = [f"{v:g}" for v in sorted(data[y].unique(), reverse=True)]
-    base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x),
+    data["ink"] = np.where(data["winner"] == "A", "#FFFFFF", "#000000")
+    base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x,
+                                          axis=alt.Axis(labelAngle=0)),
                                   y=alt.Y("y:O", title=y, sort=sort_y))
     rect = base.mark_rect(stroke="#FFFFFF", strokeWidth=2).encode(
         color=alt.Color("outcome:N", title=None, scale=_winner_scale(labels),
@@ -135,7 +137,7 @@ def grid_chart(block: pd.DataFrame, x: str, y: str, metric: str,
                  alt.Tooltip("difference:N", title=f"{labels[1]} - {labels[0]}"),
                  alt.Tooltip("interval:N", title="95% interval"), alt.Tooltip("n:Q",
                                                                               title="pairs")])
-    text = base.mark_text(fontSize=12, color="#000000").encode(text="label:N")
+    text = base.mark_text(fontSize=12).encode(text="label:N", color=alt.Color("ink:N", scale=None))
     return alt.layer(rect, text).properties(height=height)
 
 
@@ -145,8 +147,11 @@ def line_chart(block: pd.DataFrame, x: str, metric: str, labels: tuple[str, str]
     ``line``; points filled in the winner's colour (grey: no clear winner)."""
     data = _frame(block, metric, labels)
     data["line"] = data[line] if line else "difference"
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x, scale=alt.Scale(zero=False)))
-    band = base.mark_area(opacity=0.12).encode(
+    levels = sorted(data[x].dropna().unique().tolist())
+    axis = alt.Axis(values=levels) if len(levels) <= 12 else alt.Axis()
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x, scale=alt.Scale(zero=False),
+                                          axis=axis))
+    band = base.mark_area(opacity=0.12, color="#888888").encode(
         y=alt.Y("low:Q", title=f"{style.kpi_label(metric)}: {labels[1]} - {labels[0]}"),
         y2="high:Q", detail="line:N")
     path = base.mark_line(color="#555555").encode(
