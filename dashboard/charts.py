@@ -1,83 +1,111 @@
-"""Altair charts of the dashboard: lines with 95% bands, the network, sweep summaries."""
+"""Altair charts of the dashboard: lines with 95% bands, acquisitions by channel, the
+funnel at a week, the network and sweep summaries. Colours come from
+:mod:`dashboard.style`, so a scenario has one colour on every chart."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard import style
 from sim.commerce.state import Stage
 
-#: Colours of the funnel stages, in stage order.
-STAGE_COLOURS = {
-    "unaware": "#c7c7c7",
-    "aware": "#9ecae1",
-    "considering": "#fdae6b",
-    "customer": "#31a354",
-    "loyal": "#006d2c",
-    "lapsed": "#de2d26",
-}
 STAGE_NAMES = [stage.name.lower() for stage in Stage]
-
-#: Scenario colours (Tableau 10), assigned in the order scenarios are listed.
-PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2",
-           "#ff9da6", "#9d755d", "#bab0ac")
 
 WEEK = alt.X("week:Q", title="week", scale=alt.Scale(nice=False, zero=True))
 
 
-def _scenario_colour(order: Sequence[str]) -> alt.Color:
+def scenario_colour(order: Sequence[str], colours: Mapping[str, str] | None = None, *,
+                    legend: bool = True) -> alt.Color:
+    """The colour encoding of the ``scenario`` field: :func:`style.scenario_colours`
+    unless ``colours`` names them; the legend (bottom) shows solid line symbols."""
     order = list(order)
-    colours = [PALETTE[k % len(PALETTE)] for k in range(len(order))]
-    return alt.Color("scenario:N", sort=order, scale=alt.Scale(domain=order, range=colours),
-                     legend=alt.Legend(title=None, orient="bottom"))
+    mapping = {**style.scenario_colours(order), **(colours or {})}
+    shown = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolOpacity=1,
+                       symbolStrokeWidth=3, labelLimit=260) if legend else None
+    return alt.Color("scenario:N", sort=order,
+                     scale=alt.Scale(domain=order, range=[mapping[n] for n in order]),
+                     legend=shown)
 
 
 def band_chart(bands: pd.DataFrame, title: str, y_title: str, order: Sequence[str], *,
-               show_band: bool = True, height: int = 280) -> alt.LayerChart:
+               show_band: bool = True, height: int = 280,
+               colours: Mapping[str, str] | None = None,
+               value_format: str = ",.2f") -> alt.LayerChart:
     """Mean line per scenario over weeks with its 95% band (one series of
-    :func:`dashboard.common.time_bands`)."""
+    :func:`sim.metrics.time_bands`); the band is light and has no legend of its own, so
+    the legend's symbols match the lines."""
     data = bands[["scenario", "week", "mean", "ci_low", "ci_high", "replications"]]
-    base = alt.Chart(data).encode(x=WEEK,
-                                  color=_scenario_colour(order))
     tooltip = [alt.Tooltip("scenario:N"), alt.Tooltip("week:Q"),
-               alt.Tooltip("mean:Q", format=",.2f"),
-               alt.Tooltip("ci_low:Q", title="95% CI low", format=",.2f"),
-               alt.Tooltip("ci_high:Q", title="95% CI high", format=",.2f")]
-    line = base.mark_line().encode(y=alt.Y("mean:Q", title=y_title), tooltip=tooltip)
+               alt.Tooltip("mean:Q", format=value_format),
+               alt.Tooltip("ci_low:Q", title="95% CI low", format=value_format),
+               alt.Tooltip("ci_high:Q", title="95% CI high", format=value_format)]
+    line = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
+        x=WEEK, y=alt.Y("mean:Q", title=y_title), color=scenario_colour(order, colours),
+        tooltip=tooltip)
     layers = [line]
     if show_band:
-        band = base.mark_area(opacity=0.18).encode(y=alt.Y("ci_low:Q", title=y_title),
-                                                   y2="ci_high:Q")
+        band = alt.Chart(data).mark_area(opacity=0.15).encode(
+            x=WEEK, y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q",
+            color=scenario_colour(order, colours, legend=False))
         layers.insert(0, band)
     return alt.layer(*layers).properties(title=title, height=height)
 
 
-def funnel_chart(bands: pd.DataFrame, order: Sequence[str], stages: Sequence[str], *,
-                 show_band: bool = True) -> alt.FacetChart:
-    """One panel per funnel stage, a line with 95% band per scenario."""
-    base = alt.Chart().encode(x=WEEK, color=_scenario_colour(order))
-    layers = [base.mark_line().encode(
-        y=alt.Y("mean:Q", title="consumers"),
-        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("series:N", title="stage"),
-                 alt.Tooltip("week:Q"), alt.Tooltip("mean:Q", format=",.1f")])]
-    if show_band:
-        layers.insert(0, base.mark_area(opacity=0.18).encode(y="ci_low:Q", y2="ci_high:Q"))
-    layered = alt.layer(*layers, data=bands).properties(width=230, height=150)
-    return layered.facet(facet=alt.Facet("series:N", sort=list(stages), title=None),
-                         columns=3).resolve_scale(y="independent")
+def channel_chart(acquired: pd.DataFrame, title: str, *, height: int = 240) -> alt.Chart:
+    """Acquisitions per week by channel, stacked (one scenario: columns ``week``,
+    ``channel``, ``mean``)."""
+    order = [c for c in style.CHANNEL_COLOURS if c in set(acquired["channel"])]
+    colour = alt.Color("channel:N", sort=order,
+                       scale=alt.Scale(domain=order,
+                                       range=[style.CHANNEL_COLOURS[c] for c in order]),
+                       legend=alt.Legend(title="channel", orient="bottom"))
+    return alt.Chart(acquired).mark_area().encode(
+        x=WEEK, y=alt.Y("mean:Q", stack="zero", title="new customers per week"),
+        color=colour, order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("channel:N"),
+                 alt.Tooltip("mean:Q", title="new customers", format=",.1f")],
+    ).transform_calculate(
+        rank=f"indexof({order!r}, datum.channel)",
+    ).properties(title=title, height=height)
 
 
-def crossover_rule(week: float | None, label: str) -> list[alt.Chart]:
-    """A dashed vertical rule at a crossover week (nothing when there is none)."""
+def funnel_chart(stock: pd.DataFrame, order: Sequence[str], week: float,
+                 colours: Mapping[str, str] | None = None) -> alt.LayerChart:
+    """Consumers by funnel stage at one week: a bar per stage and scenario (mean, with
+    its 95% interval and the value written at the bar's end). ``stock`` has columns
+    ``scenario, stage, mean, ci_low, ci_high, label``."""
+    stages = list(style.STAGE_COLOURS)
+    y = alt.Y("stage:N", sort=stages, title=None, axis=alt.Axis(labelFontSize=13))
+    x = alt.X("mean:Q", title=f"consumers at week {week:g}")
+    offset = alt.YOffset("scenario:N", sort=list(order))
+    tooltip = [alt.Tooltip("scenario:N"), alt.Tooltip("stage:N"),
+               alt.Tooltip("mean:Q", format=",.0f"),
+               alt.Tooltip("ci_low:Q", title="95% CI low", format=",.0f"),
+               alt.Tooltip("ci_high:Q", title="95% CI high", format=",.0f")]
+    base = alt.Chart(stock).encode(y=y, yOffset=offset)
+    bars = base.mark_bar().encode(x=x, color=scenario_colour(order, colours),
+                                  tooltip=tooltip)
+    errors = base.mark_rule(color="#333333").encode(x="ci_low:Q", x2="ci_high:Q")
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        x="ci_high:Q", text="label:N")
+    height = max(240, 26 * len(stages) * max(1, len(order)) // 2 + 60)
+    return alt.layer(bars, errors, labels).properties(height=height)
+
+
+def crossover_rule(week: float | None, label: str, colour: str = "#555555",
+                   row: int = 0) -> list[alt.Chart]:
+    """A dashed vertical rule at a crossover week, labelled (``row`` moves the label
+    down for a second rule); nothing when there is none."""
     if week is None:
         return []
     data = pd.DataFrame({"week": [week], "label": [label]})
-    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#555").encode(x="week:Q")
-    text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6, color="#555").encode(
-        x="week:Q", y=alt.value(8), text="label:N")
+    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color=colour).encode(x="week:Q")
+    text = alt.Chart(data).mark_text(align="left", dx=4, color=colour).encode(
+        x="week:Q", y=alt.value(10 + 14 * row), text="label:N")
     return [rule, text]
 
 
@@ -97,8 +125,8 @@ def network_chart(history: dict, step: int, height: int = 560) -> alt.LayerChart
     axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
     lines = alt.Chart(ties).mark_rule(color="#bbbbbb", opacity=0.45, strokeWidth=0.6).encode(
         x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q")
-    colour = alt.Color("stage:N", scale=alt.Scale(domain=list(STAGE_COLOURS),
-                                                  range=list(STAGE_COLOURS.values())),
+    colour = alt.Color("stage:N", scale=alt.Scale(domain=list(style.STAGE_COLOURS),
+                                                  range=list(style.STAGE_COLOURS.values())),
                        legend=alt.Legend(title="funnel stage", orient="right"))
     points = alt.Chart(nodes).mark_point(filled=True, opacity=0.95).encode(
         x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), color=colour,

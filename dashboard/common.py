@@ -4,8 +4,9 @@ The dashboard holds no model logic: every number it shows comes from :mod:`sim`
 (:func:`sim.run`, :func:`sim.compare`, :func:`sim.summarize`, :class:`sim.fast.WomModel`,
 the intervals, time bands and crossover weeks of :mod:`sim.metrics`, the strategy blend
 and fatigue sweep of :mod:`sim.lessons`, the sweep tables of :mod:`sim.sweep`). This
-module only finds scenario files, turns uploads and widget values into validated
-:class:`~sim.scenario.Scenario` objects, caches runs and formats KPIs.
+module only finds scenario files, turns widget values into validated
+:class:`~sim.scenario.Scenario` objects and caches runs (in memory and on disk);
+:mod:`dashboard.uploads` checks uploads and :mod:`dashboard.style` formats numbers.
 
 Widget help texts, kinds, ranges, steps and choices are read through
 :func:`sim.scenario.field_info` (the schema declares every parameter and its UI range).
@@ -19,10 +20,8 @@ import hashlib
 import math
 import os
 import pickle
-import shutil
 import tempfile
 import tomllib
-import uuid
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -34,6 +33,7 @@ import pandas as pd
 import streamlit as st
 
 import sim
+from dashboard import style
 from sim.errors import ScenarioError, WomError
 from sim.experiment import step_model
 from sim.metrics import summarize
@@ -52,38 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
 
 #: The shipped commerce scenarios offered for comparison, in menu order.
-COMMERCE_SCENARIOS = ("push", "engagement", "altimeter_stage1", "altimeter_stage2",
-                      "altimeter_stage3", "altimeter_stage4", "influencer_seeding",
-                      "over_promotion", "group_buy")
-
-#: KPI cards: (KPI of sim.metrics, card label, help).
-KPI_CARDS = (
-    ("total_profit", "Profit", "Revenue minus cost of goods minus marketing, summed over "
-                               "the run (mean over replications)."),
-    ("total_profit_npv", "Profit (NPV)", "The same profit discounted to the start of the run "
-                                         "at the yearly rate budget.clv_discount, week by "
-                                         "week, as lifetime value is discounted."),
-    ("final_customers", "Customers", "Active customers (customer or loyal) at the last week."),
-    ("final_clv", "CLV", "Mean 52-week lifetime value of matured customers at the last week "
-                         "(n/a before any customer is a year old)."),
-    ("final_nps", "NPS", "Net promoter score of active customers at the last week."),
-    ("roi", "ROI", "Profit over marketing spend."),
-)
-
-#: Time series charted on the compare page: column -> (title, axis title).
-SERIES = {
-    "customers": ("Active customers", "customers"),
-    "adopted": ("Ever customers", "consumers"),
-    "revenue": ("Revenue per week", "revenue"),
-    "cumulative_profit": ("Cumulative profit", "profit"),
-    "clv": ("CLV of matured customers", "lifetime value"),
-    "nps": ("Net promoter score", "NPS"),
-    "shares": ("Word-of-mouth shares per week", "shares"),
-    "reviews": ("Reviews written per week", "reviews"),
-}
-
-#: Funnel columns of a commerce table (``customers`` includes loyal customers).
-FUNNEL = ("unaware", "aware", "considering", "customers", "loyal", "lapsed")
+COMMERCE_SCENARIOS = style.SHIPPED
 
 # ---------------------------------------------------------------------------------------
 # Widgets of scenario keys: labels, help, ranges, choices
@@ -113,12 +82,18 @@ def field_help(key: str) -> str:
 
 
 def schema_input(key: str, value: Any, *, widget_key: str, container: Any = None,
-                 limits: tuple[float, float] | None = None) -> Any:
+                 limits: tuple[float, float] | None = None,
+                 problems: list[str] | None = None) -> Any:
     """A widget for a scenario key built from :func:`~sim.scenario.field_info`.
 
     Booleans get a toggle, choice keys a select box of the declared ``ui_choices``,
     numbers within [0, 1] a slider and other numbers a number input, with the declared
     UI range and step (``limits`` replaces the range and must lie within the schema's).
+
+    A number input given a ``problems`` list accepts any number, so that a value typed
+    out of range reaches the page instead of being silently replaced by the browser:
+    such a value is shown as an error under the widget and added to ``problems`` (the
+    page then blocks its Run). Without the list the browser keeps the value in range.
 
     Raises
     ------
@@ -140,22 +115,31 @@ def schema_input(key: str, value: Any, *, widget_key: str, container: Any = None
     if limits is not None:
         low, high = limits
     if info.kind == "int":
-        low_i = None if low is None else int(math.ceil(low))
-        high_i = None if high is None else int(math.floor(high))
-        start = int(value)
-        if low_i is not None:
-            start = max(start, low_i)
-        if high_i is not None:
-            start = min(start, high_i)
-        return box.number_input(label, min_value=low_i, max_value=high_i, value=start,
-                                step=int(step), help=help_text, key=widget_key)
-    start = float(value)
-    if low is not None and high is not None and high <= 1 and low >= 0:
-        return box.slider(label, min_value=float(low), max_value=float(high), value=start,
-                          step=step, help=help_text, key=widget_key)
-    return box.number_input(label, min_value=None if low is None else float(low),
-                            max_value=None if high is None else float(high), value=start,
-                            step=step, help=help_text, key=widget_key)
+        low = None if low is None else int(math.ceil(low))
+        high = None if high is None else int(math.floor(high))
+        start, step = int(value), int(step)
+    else:
+        start = float(value)
+        low = None if low is None else float(low)
+        high = None if high is None else float(high)
+        if low is not None and high is not None and high <= 1 and low >= 0:
+            return box.slider(label, min_value=low, max_value=high, value=start, step=step,
+                              help=help_text, key=widget_key)
+    if low is not None:
+        start = max(start, low)
+    if high is not None:
+        start = min(start, high)
+    if problems is None:
+        return box.number_input(label, min_value=low, max_value=high, value=start,
+                                step=step, help=help_text, key=widget_key)
+    chosen = box.number_input(label, value=start, step=step, help=help_text, key=widget_key)
+    if (low is not None and chosen < low) or (high is not None and chosen > high):
+        message = (f"{label}: {chosen:,} is outside the range the dashboard runs, "
+                   f"{'-inf' if low is None else f'{low:,}'} to "
+                   f"{'inf' if high is None else f'{high:,}'} (`{key}`)")
+        box.error(message)
+        problems.append(message)
+    return chosen
 
 
 # ---------------------------------------------------------------------------------------
@@ -171,58 +155,6 @@ def shipped_scenarios() -> list[str]:
 def load_shipped(name: str) -> Scenario:
     """A shipped scenario by name (``"push"`` -> scenarios/push.toml), base resolved."""
     return load_scenario(SCENARIO_DIR / f"{name}.toml")
-
-
-def parse_upload(filename: str, data: bytes) -> tuple[str, Scenario]:
-    """Validate an uploaded scenario file; returns (label, scenario).
-
-    The upload is parsed with :mod:`tomllib` and validated by :func:`sim.load_scenario`.
-    Its ``base`` (if any) must name a shipped file in scenarios/: the upload is written
-    into a temporary directory next to copies of the shipped scenarios, so inheritance
-    resolves exactly as for a file in scenarios/. The label is the file's ``name`` if it
-    sets one, else the file name without extension.
-
-    Raises
-    ------
-    ScenarioError
-        Naming the uploaded file and the key: not UTF-8, not TOML, unknown key, wrong type,
-        out-of-range value, a ``base`` that is not shipped.
-    """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{filename}: not a text file (expected UTF-8 TOML)") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{filename}: not valid TOML: {exc}") from None
-    base = raw.get("base")
-    if base is not None:
-        if not isinstance(base, str):
-            raise ScenarioError(f"{filename}: base: expected a file name, found {base!r}")
-        if Path(base).name != base or not (SCENARIO_DIR / base).is_file():
-            shipped = ", ".join(sorted(p.name for p in SCENARIO_DIR.glob("*.toml")))
-            raise ScenarioError(f"{filename}: base: {base!r} is not a shipped scenario; an "
-                                f"uploaded file can extend one of: {shipped}")
-    with tempfile.TemporaryDirectory(prefix="wom-upload-") as tmp:
-        folder = Path(tmp)
-        if base is not None:
-            for path in SCENARIO_DIR.glob("*.toml"):
-                shutil.copyfile(path, folder / path.name)
-        target = folder / f"upload-{uuid.uuid4().hex}.toml"
-        target.write_bytes(data)
-        try:
-            scenario = load_scenario(target)
-        except ScenarioError as exc:
-            message = str(exc)
-            for where in (str(target.resolve()), str(target)):
-                message = message.replace(where, filename)
-            for where in (str(folder.resolve()), str(folder)):
-                message = message.replace(where + "/", "scenarios/")
-            raise ScenarioError(message) from None
-    label = str(raw["name"]) if isinstance(raw.get("name"), str) and raw["name"] \
-        else Path(filename).stem
-    return label, scenario
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str) -> Scenario:
@@ -288,12 +220,10 @@ def disk_cached(name: str, key: Any, compute: Callable[[], T]) -> T:
     full disk) only costs the reuse; a damaged file is computed again. Files are written
     atomically; beyond :data:`CACHE_ENTRIES` files the least recently used go.
     """
-    folder = cache_dir()
-    digest = hashlib.sha256(repr((name, key, code_version())).encode()).hexdigest()[:32]
-    path = folder / f"{name}-{digest}.pickle"
+    path, lock_path = _cache_paths(name, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = open(folder / f"{name}-{digest}.lock", "a+b")  # noqa: SIM115 - held below
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a+b")  # noqa: SIM115 - held below
     except OSError:
         return compute()
     with lock:
@@ -308,6 +238,29 @@ def disk_cached(name: str, key: Any, compute: Callable[[], T]) -> T:
         value = compute()
         _store(path, value)
         return value
+
+
+def _cache_paths(name: str, key: Any) -> tuple[Path, Path]:
+    """The result file and the lock file of a disk-cache entry."""
+    digest = hashlib.sha256(repr((name, key, code_version())).encode()).hexdigest()[:32]
+    folder = cache_dir()
+    return folder / f"{name}-{digest}.pickle", folder / f"{name}-{digest}.lock"
+
+
+def disk_cache_has(name: str, key: Any) -> bool:
+    """Whether :func:`disk_cached` has the entry, or another process is computing it
+    (it holds the entry's lock), so that asking for it costs no new computation here."""
+    path, lock_path = _cache_paths(name, key)
+    if path.is_file():
+        return True
+    try:
+        with lock_path.open("rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return path.is_file()
 
 
 def _store(path: Path, value: Any) -> None:
@@ -382,6 +335,13 @@ def cached_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
     return disk_cached("compare", key, lambda: compute_scenarios(*key))
 
 
+def scenarios_cached(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
+                     replications: int, allow_different_markets: bool = False) -> bool:
+    """Whether :func:`cached_scenarios` of these arguments is on disk or on its way."""
+    return disk_cache_has("compare", (texts, labels, seed, replications,
+                                      allow_different_markets))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
                   replications: int, allow_different_markets: bool = False
@@ -407,20 +367,6 @@ def kpi_row(kpis: pd.DataFrame, kpi: str, scenario: str) -> pd.Series | None:
     """The row of one (kpi, scenario) of a KPI table, or None."""
     rows = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == scenario)]
     return None if rows.empty else rows.iloc[0]
-
-
-def format_kpi(kpi: str, value: float | None, *, delta: bool = False) -> str:
-    """A KPI value as shown on its card (``delta``: signed, for differences)."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    sign = "+" if delta else ""
-    if kpi == "roi":  # a ratio shown in percent; its differences in percentage points
-        return f"{100 * value:+.1f} pp" if delta else f"{value:.1%}"
-    if kpi in ("final_clv",):
-        return f"{value:{sign},.2f}"
-    if kpi in ("final_customers", "final_nps", "final_adopted", "final_community_members"):
-        return f"{value:{sign},.1f}"
-    return f"{value:{sign},.0f}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ Colours
     page and chart, whatever else is shown) and every other name the next unused colour
     of :data:`SPARE_COLOURS`, in the order the names come, so adding a scenario never
     recolours the others. :data:`MIX_COLOUR` is for a blend of two strategies (the lesson
-    page). :data:`STAGE_COLOURS` colours the funnel stages. The colours come from the
+    page). :data:`STAGE_COLOURS` colours the funnel stages, :data:`CHANNEL_COLOURS` the
+    acquisition channels. The colours come from the
     colourblind-safe palettes of Okabe and Ito (2008) and Tol (2021); customer (teal) and
     loyal (dark indigo) differ in hue and in lightness.
 Numbers
@@ -59,6 +60,17 @@ STAGE_COLOURS: dict[str, str] = {
     "customer": "#44AA99",     # teal
     "loyal": "#332288",        # dark indigo
     "lapsed": "#CC6677",       # rose
+}
+
+#: Acquisition channels (:data:`sim.commerce.state.CHANNEL_NAMES`) and their colours.
+CHANNEL_COLOURS: dict[str, str] = {
+    "seed": "#BBBBBB",        # grey: the starting customers
+    "ad": "#0072B2",          # blue
+    "peer": "#009E73",        # bluish green: word of mouth
+    "influencer": "#CC79A7",  # reddish purple
+    "review": "#F0E442",      # yellow
+    "promotion": "#D55E00",   # vermillion
+    "organic": "#56B4E9",     # sky blue
 }
 
 #: What a missing value reads.
@@ -172,11 +184,22 @@ def format_kpi(kpi: str, value: float | None, currency: str = DEFAULT_CURRENCY, 
 def format_interval(kpi: str, low: float | None, high: float | None,
                     currency: str = DEFAULT_CURRENCY, *, delta: bool = False) -> str:
     """A 95% interval in the KPI's unit, ``"[-99, +121]"`` (``delta``: signed ends), or
-    ``"no interval (fewer than 2 replications)"`` when an end is missing."""
+    :data:`MISSING` when an end is missing (n/a values, fewer than two replications)."""
     if not (_finite(low) and _finite(high)):
-        return "no interval (fewer than 2 replications)"
+        return MISSING
     return (f"[{format_kpi(kpi, low, currency, delta=delta)}, "
             f"{format_kpi(kpi, high, currency, delta=delta)}]")
+
+
+def format_estimate(kpi: str, value: float | None, low: float | None, high: float | None,
+                    currency: str = DEFAULT_CURRENCY, *, delta: bool = False) -> str:
+    """A value with its 95% interval, ``"+11 [-99, +121]"``; the value alone without an
+    interval, :data:`MISSING` without a value."""
+    if not _finite(value):
+        return MISSING
+    shown = format_kpi(kpi, value, currency, delta=delta)
+    band = format_interval(kpi, low, high, currency, delta=delta)
+    return shown if band == MISSING else f"{shown} {band}"
 
 
 def kpi_label(kpi: str) -> str:

@@ -19,7 +19,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, style
+from dashboard import common, compare, explain, navigation, style, uploads, warm
 from sim.cli.dashboard import add_dashboard_parser, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
@@ -68,13 +68,13 @@ def expected_metrics(kpis: pd.DataFrame, labels: list[str]) -> list[tuple[str, s
     """(label, value, delta) of every KPI card as the page formats them."""
     out = []
     for k, label in enumerate(labels):
-        for kpi, title, _ in common.KPI_CARDS:
+        for kpi in compare.KPI_CARDS:
             row = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == label)].iloc[0]
             delta = ""
             if k > 0:
-                text = common.format_kpi(kpi, float(row["diff_mean"]), delta=True)
-                delta = "" if text == "n/a" else text
-            out.append((title, common.format_kpi(kpi, float(row["mean"])), delta))
+                text = style.format_kpi(kpi, row["diff_mean"], delta=True)
+                delta = "" if text == style.MISSING else text
+            out.append((style.kpi_label(kpi), style.format_kpi(kpi, row["mean"]), delta))
     return out
 
 
@@ -82,8 +82,24 @@ def shown_metrics(at: AppTest) -> list[tuple[str, str, str]]:
     return [(m.label, m.value, m.delta or "") for m in at.metric]
 
 
+def shown_text(at: AppTest) -> str:
+    """Every text the page shows: messages, markdown, captions, metrics, table cells."""
+    parts = [e.value for kind in (at.error, at.warning, at.info, at.markdown, at.caption)
+             for e in kind]
+    parts += [f"{m.label} {m.value} {m.delta}" for m in at.metric]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    return "\n".join(parts)
+
+
+def run_blocked(at: AppTest) -> bool:
+    """Whether Run is disabled (AppTest, like a browser, cannot press it then) and the
+    page shows no results."""
+    at.run()
+    return at.button(key="run").disabled and not at.metric
+
+
 # ---------------------------------------------------------------------------------------
-# Compare scenarios (main page)
+# Compare scenarios (the first page)
 # ---------------------------------------------------------------------------------------
 
 
@@ -99,31 +115,104 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
     common.run_scenarios.clear()
     at = app_test(APP).run()
     assert_clean(at)
+    assert at.title[0].value == "Compare scenarios"
     at.multiselect(key="scenarios").set_value(["push", "engagement"])
     set_run_settings(at, SMALL)
     at.button(key="run").click().run()
     assert_clean(at)
-    assert charts(at), "no chart after Run"
     assert calls == [1]
 
     scenarios = [sim.load_scenario(ROOT / "scenarios" / f"{name}.toml", SMALL)
                  for name in ("push", "engagement")]
     _, kpis = real_compare(scenarios, seed=1, replications=3, labels=["push", "engagement"])
     assert shown_metrics(at) == expected_metrics(kpis, ["push", "engagement"])
-    profit = kpis[(kpis["kpi"] == "total_profit") & (kpis["scenario"] == "engagement")]
-    assert at.metric[len(common.KPI_CARDS)].value == f"{profit['mean'].iloc[0]:,.0f}"
-    # Delta arrows are coloured only when the paired difference is significant.
-    significant = [bool(kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == "engagement")]
-                        ["diff_significant"].iloc[0]) for kpi, _, _ in common.KPI_CARDS]
-    grey = [m.proto.color == Metric.MetricColor.GRAY for m in at.metric[len(common.KPI_CARDS):]]
-    assert grey == [not s for s in significant]
+    profit = kpis[(kpis["kpi"] == "total_profit") & (kpis["scenario"] == "engagement")].iloc[0]
+    assert at.metric[len(compare.KPI_CARDS)].value == f"${profit['mean']:,.0f}"
+    # Deltas are coloured only when the paired difference is significant, and every
+    # delta shows its paired 95% interval.
+    rows = [kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == "engagement")].iloc[0]
+            for kpi in compare.KPI_CARDS]
+    grey = [m.proto.color == Metric.MetricColor.GRAY for m in at.metric[len(rows):]]
+    assert grey == [not row["diff_significant"] for row in rows]
+    notes = [c.value for c in at.caption if c.value.startswith("95% CI")]
+    assert f"95% CI {style.format_interval('total_profit', profit['diff_ci_low'], profit['diff_ci_high'], delta=True)}" in notes[0]  # noqa: E501
     assert len(at.download_button) >= 5  # CSV, Parquet, KPI table, two scenario files
 
-    # Redrawing the charts uses the cached run.
+    # Redrawing the charts uses the cached run, in memory and then on disk.
     at.toggle(key="bands").set_value(False).run()
     assert_clean(at)
     assert charts(at)
+    common.run_scenarios.clear()
+    at.select_slider(key="funnel_week").set_value(10).run()
+    assert_clean(at)
     assert calls == [1]
+
+
+def test_winners_only_when_significant_and_units_everywhere() -> None:
+    at = app_test(APP).run()
+    set_run_settings(at, SMALL)
+    at.button(key="run").click().run()
+    assert_clean(at)
+    texts, labels, seed, replications, _ = at.session_state["request"]
+    _, kpis = common.cached_scenarios(texts, labels, seed, replications)
+    table = at.dataframe[0].value.set_index("KPI")
+    named = 0
+    for kpi, block in kpis.groupby("kpi", sort=False):
+        if block["mean"].isna().all():
+            continue
+        verdict = table.loc[style.kpi_label(kpi), "winner"]
+        significant = bool(block["diff_significant"].any())
+        if verdict in labels:
+            named += 1
+            assert significant, kpi
+        elif kpi not in ("top1_spend_ratio",) and block["mean"].notna().all():
+            assert verdict == "no clear winner" and not significant, kpi
+    assert "no clear winner" in set(table["winner"])  # 3 replications: mostly noise
+    assert named >= 1
+    # Human units: labels from the KPI descriptions, money with the currency, ROI in
+    # percent in the cards and the tables, counts whole, nothing reads None or nan.
+    assert [m.label for m in at.metric[:len(compare.KPI_CARDS)]] == \
+        [style.kpi_label(kpi) for kpi in compare.KPI_CARDS]
+    assert at.metric[0].value.startswith("$") and at.metric[5].value.endswith("%")
+    assert table.loc["ROI", "push"].endswith("%")
+    assert table.loc["Customers", "push"].replace(",", "").isdigit()
+    assert "Revenue minus cost of goods" in at.metric[0].help
+    text = shown_text(at)
+    for bad in ("None", "nan", "NaN"):
+        assert bad not in text.replace("Nan", ""), bad
+    # The explanation: descriptions, crossovers, channels, the funnel.
+    assert "Push: every consumer reached by ads" in text
+    assert "ahead of" in text
+    assert "peer" in set(at.dataframe[-1].value["channel"])
+    specs = [chart.proto.spec for chart in charts(at)]
+    assert any("#0072B2" in spec and "#E69F00" in spec for spec in specs)
+    assert any('"symbolOpacity": 1' in spec or '"symbolOpacity":1' in spec for spec in specs)
+
+
+def test_currency_label_comes_from_the_scenario() -> None:
+    at = app_test(APP).run()
+    euros = b'base = "push.toml"\nname = "push_eu"\n[product]\ncurrency = "EUR"\n'
+    at.multiselect(key="scenarios").set_value([])
+    at.file_uploader(key="uploads").set_value(("eu.toml", euros, "application/toml"))
+    set_run_settings(at, {"population.size": 600, "run.steps": 13, "run.replications": 2,
+                          "run.seed": 1})
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert at.metric[0].value.endswith(" EUR")
+    assert any("amounts in EUR" in c.value for c in at.caption)
+
+
+def test_invalid_settings_block_run_with_the_reason() -> None:
+    at = app_test(APP).run()
+    at.number_input(key="population.size").set_value(100).run()
+    assert not at.exception
+    assert any("Consumers: 100 is outside" in e.value for e in at.error)
+    assert "Blocked" in (at.button(key="run").help or "")
+    assert run_blocked(at)
+    at.number_input(key="population.size").set_value(600)
+    at.number_input(key="run.steps").set_value(13)
+    at.number_input(key="run.replications").set_value(2).run()
+    assert not at.error and not at.button(key="run").disabled
 
 
 def test_compare_page_refuses_different_markets_unless_allowed() -> None:
@@ -131,14 +220,13 @@ def test_compare_page_refuses_different_markets_unless_allowed() -> None:
     at.multiselect(key="scenarios").set_value(["push"])
     dearer = b'base = "push.toml"\nname = "dearer"\n[ads]\ncost_per_exposure = 0.06\n'
     at.file_uploader(key="uploads").set_value(("dearer.toml", dearer, "application/toml"))
-    set_run_settings(at, {"population.size": 600, "run.steps": 10, "run.replications": 2,
+    set_run_settings(at, {"population.size": 600, "run.steps": 13, "run.replications": 2,
                           "run.seed": 1})
-    at.button(key="run").click().run()
-    assert not at.exception
+    at.run()
     errors = [e.value for e in at.error]
     assert any("ads.cost_per_exposure (push 0.05, dearer 0.06)" in e for e in errors), errors
-    assert not at.metric  # the run is blocked
-    at.checkbox(key="allow_markets").check()
+    assert run_blocked(at)
+    at.checkbox(key="allow_markets").check().run()
     at.button(key="run").click().run()
     assert_clean(at)
     assert any("DIFFERENT MARKETS (allowed)" in w.value for w in at.warning)
@@ -154,8 +242,6 @@ def test_compare_page_single_scenario_and_levers_match_run_and_summarize() -> No
     at.run()
     assert at.selectbox(key="lever:network.kind").options == list(
         field_info("network.kind").ui_choices)
-    population = at.number_input(key="population.size")
-    assert (population.min, population.max, population.step) == (500, 20_000, 1)
     assert at.number_input(key="lever:promotions.referral_reward").step == 0.5
     at.number_input(key="lever:promotions.referral_reward").set_value(4.0)
     at.selectbox(key="lever:network.kind").set_value("watts_strogatz")
@@ -171,12 +257,31 @@ def test_compare_page_single_scenario_and_levers_match_run_and_summarize() -> No
 
 
 def test_compare_page_before_run_and_without_scenarios() -> None:
-    at = app_test(APP).run()
+    at = app_test(APP)
+    at.session_state["population.size"] = 600  # not the default comparison
+    at.run()
     assert_clean(at)
     assert any("Press **Run**" in i.value for i in at.info)
     at.multiselect(key="scenarios").set_value([]).run()
     assert_clean(at)
     assert any("Select at least one scenario" in i.value for i in at.info)
+    assert at.button(key="run").disabled
+
+
+def test_first_visit_shows_the_default_comparison_precomputed_at_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    small = {"population.size": 600, "run.steps": 13, "run.replications": 2, "run.seed": 1}
+    monkeypatch.setattr(compare, "default_settings", lambda first: dict(small))
+    assert warm.main() == 0  # what `wom dashboard` starts next to the server
+    calls = []
+    monkeypatch.setattr(common, "compute_scenarios",
+                        lambda *args: calls.append(args) or pytest.fail("not cached"))
+    common.run_scenarios.clear()
+    at = app_test(APP).run()
+    assert_clean(at)
+    assert len(at.metric) == 2 * len(compare.KPI_CARDS) and not calls
+    at.number_input(key="run.seed").set_value(2).run()  # another request: Run needed
+    assert any("press **Run** to update" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize(("content", "needle"), [
@@ -186,13 +291,73 @@ def test_compare_page_before_run_and_without_scenarios() -> None:
     (b'base = "nowhere.toml"\n', "not a shipped scenario"),
     (b"\xff\xfe\x00binary", "not a text file"),
 ])
-def test_bad_upload_shows_an_error(content: bytes, needle: str) -> None:
+def test_bad_upload_shows_an_error_and_blocks_run(content: bytes, needle: str) -> None:
     at = app_test(APP).run()
     at.file_uploader(key="uploads").set_value(("mine.toml", content, "application/toml"))
     at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and any(needle in e and "mine.toml" in e for e in errors), errors
+    assert run_blocked(at)  # the shipped scenarios do not run without it
+
+
+PASSWD = Path("/etc/passwd")
+
+
+@pytest.mark.parametrize("path", [str(PASSWD), "../../etc/passwd", "../scenarios/push.toml",
+                                  "data/networks/README.md", "data/../../../etc/passwd",
+                                  "~/.bashrc", "nothing.txt"])
+def test_upload_cannot_read_other_files(path: str) -> None:
+    upload = f'base = "push.toml"\n[network]\nkind = "file"\npath = "{path}"\n'.encode()
+    at = app_test(APP).run()
+    at.file_uploader(key="uploads").set_value(("evil.toml", upload, "application/toml"))
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("evil.toml: network.path" in e and "refused" in e for e in errors), errors
+    text = shown_text(at)
+    for line in PASSWD.read_text().splitlines() if PASSWD.is_file() else []:
+        if line.strip():
+            assert line not in text
+    assert "Real networks" not in text and "SNAP" not in text.replace("shipped", "")
+    assert run_blocked(at)
+
+
+def test_uploads_refuse_links_out_of_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    data = tmp_path / "data"
+    (data / "networks").mkdir(parents=True)
+    (data / "networks" / "ring.txt").write_text("0 1\n1 2\n2 0\n")
+    (data / "networks" / "out.txt").symlink_to(PASSWD)
+    monkeypatch.setattr(uploads, "DATA_DIR", data)
+    assert list(uploads.shipped_networks()) == ["data/networks/ring.txt"]
+    upload = b'base = "push.toml"\n[network]\nkind = "file"\npath = "data/networks/out.txt"\n'
+    with pytest.raises(ScenarioError, match="not an uploaded or shipped network") as error:
+        uploads.parse_upload("evil.toml", upload)
+    assert "root:" not in str(error.value)
+    with pytest.raises(WomError, match="not an edge-list file name"):
+        uploads.store_network("../net.txt", b"0 1\n")
+
+
+def test_uploaded_and_shipped_networks_are_accepted() -> None:
+    shipped = b'base = "push.toml"\n[network]\nkind = "file"\n' \
+              b'path = "data/networks/email-Eu-core.txt.gz"\ndirected = true\n'
+    _, scenario = uploads.parse_upload("email.toml", shipped)
+    assert scenario.network.path == ROOT / "data" / "networks" / "email-Eu-core.txt.gz"
+    ring = "".join(f"{i} {(i + 1) % 600}\n{i} {(i + 7) % 600}\n" for i in range(600))
+    mine = b'base = "push.toml"\nname = "ring"\n[network]\nkind = "file"\npath = "ring.txt"\n'
+    at = app_test(APP).run()
+    at.multiselect(key="scenarios").set_value([])
+    at.file_uploader(key="networks").set_value(("ring.txt", ring.encode(), "text/plain"))
+    at.file_uploader(key="uploads").set_value(("ring.toml", mine, "application/toml"))
+    set_run_settings(at, {"population.size": 600, "run.steps": 13, "run.replications": 2,
+                          "run.seed": 1})
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert at.metric
+    texts = at.session_state["request"][0]
+    assert common.scenario_of_text(texts[0]).network.path.parent.parent == \
+        common.cache_dir() / "networks"
 
 
 def test_valid_upload_runs_with_the_shipped_scenarios() -> None:
@@ -204,19 +369,46 @@ def test_valid_upload_runs_with_the_shipped_scenarios() -> None:
                           "run.seed": 1})
     at.button(key="run").click().run()
     assert_clean(at)
-    assert [m.value for m in at.markdown if m.value in ("**push**", "**light_push**")] == \
-        ["**push**", "**light_push**"]
+    assert [m.value for m in at.markdown if m.value.endswith(("**push**", "**light_push**"))
+            and m.value.startswith("<span")] == [
+        f'{compare.swatch("#0072B2")} **push**',
+        f'{compare.swatch(style.SPARE_COLOURS[0])} **light_push**']
 
 
 def test_parse_upload_resolves_shipped_bases() -> None:
     data = b'base = "over_promotion.toml"\n[promotions]\ndiscount = 0.05\n'
-    label, scenario = common.parse_upload("mine.toml", data)
+    label, scenario = uploads.parse_upload("mine.toml", data)
     shipped = sim.load_scenario(ROOT / "scenarios" / "over_promotion.toml",
                                 {"promotions.discount": 0.05})
     assert label == "mine"
     assert scenario == shipped  # name included: inherited from over_promotion
     with pytest.raises(ScenarioError, match=r"mine\.toml: product\.price"):
-        common.parse_upload("mine.toml", b'base = "push.toml"\n[product]\nprice = -1\n')
+        uploads.parse_upload("mine.toml", b'base = "push.toml"\n[product]\nprice = -1\n')
+
+
+def test_the_first_page_is_named_compare_scenarios() -> None:
+    titles = [title for _, title in navigation.page_specs()]
+    assert titles[0] == "Compare scenarios"
+    assert titles[1:4] == ["Push vs engagement", "Network", "Sweep explorer"]
+    assert navigation.page_title(Path("4_When_does_it_pay.py")) == "When does it pay?"
+    at = app_test(APP).run()
+    assert at.title[0].value == "Compare scenarios"
+
+
+def test_explanation_tables_add_up() -> None:
+    scenario = sim.load_scenario(ROOT / "scenarios" / "engagement.toml",
+                                 {"population.size": 700, "run.steps": 20})
+    frame = sim.run(scenario, seed=3, replications=3)
+    combined = frame.assign(scenario="engagement")
+    funnel = explain.funnel_at(combined, 20)
+    assert funnel["mean"].sum() == pytest.approx(700)
+    assert list(funnel["stage"]) == list(style.STAGE_COLOURS)
+    acquired = explain.acquisitions_by_channel(combined)
+    last, first = frame[frame["step"] == 20], frame[frame["step"] == 0]
+    assert acquired["mean"].sum() == pytest.approx(
+        last["adopted"].mean() - first["adopted"].mean())
+    shares = explain.channel_shares(acquired, ["engagement"])
+    assert sum(float(v.rstrip("%")) for v in shares["engagement"]) == pytest.approx(100, abs=0.5)
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,11 +461,10 @@ def test_crossover_week_and_formats() -> None:
     assert crossover_week(weeks, [0, 2, 0, 3, 4, 5], [0, 1, 1, 1, 1, 1]) == 3
     assert crossover_week(weeks, [1, 2, 3, 4, 5, 0], [0] * 6) is None
     assert crossover_week(weeks, [1] * 6, [0] * 6) == 0
-    assert common.format_kpi("total_profit", 12345.6) == "12,346"
-    assert common.format_kpi("total_profit", -500.0, delta=True) == "-500"
-    assert common.format_kpi("roi", 0.256) == "25.6%"
-    assert common.format_kpi("roi", 0.1, delta=True) == "+10.0 pp"
-    assert common.format_kpi("final_clv", math.nan) == "n/a"
+    assert style.format_kpi("total_profit", 12345.6) == "$12,346"
+    assert style.format_kpi("total_profit", -500.0, delta=True) == "-$500"
+    assert style.format_kpi("roi", 0.256) == "25.6%"
+    assert style.format_kpi("final_clv", math.nan) == style.MISSING
 
 
 def test_blend_endpoints_are_the_two_strategies() -> None:
@@ -459,7 +650,11 @@ def test_number_formats_have_units_and_never_read_none() -> None:
     for missing in (None, math.nan, pd.NA, math.inf):
         assert style.format_kpi("total_profit", missing) == style.MISSING
         assert style.percent(missing) == style.MISSING
-    assert "fewer than 2" in style.format_interval("roi", math.nan, 1.0)
+    assert style.format_interval("roi", math.nan, 1.0) == style.MISSING
+    assert style.format_estimate("final_customers", 11.2, -99, 121, delta=True) == \
+        "+11 [-99, +121]"
+    assert style.format_estimate("final_customers", 11.2, math.nan, 3, delta=True) == "+11"
+    assert style.format_estimate("final_customers", None, 1, 3) == style.MISSING
 
 
 def test_kpi_labels_and_help_come_from_the_kpi_descriptions() -> None:

@@ -2,7 +2,10 @@
 
 The ``sim`` package never imports the dashboard: this module only locates the installed
 ``dashboard`` package (without importing it) and runs ``streamlit run`` on its
-``app.py``, bound to 127.0.0.1 unless ``--host`` says otherwise.
+``app.py``, bound to 127.0.0.1 unless ``--host`` says otherwise (any other address gets
+a warning on stderr first). Next to the server it starts ``python -m dashboard.warm``,
+which computes the default comparison into the dashboard's disk cache, so the first
+visit finds it ready.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from .types import port_number
 
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
+
+#: Addresses that only this machine can reach: no warning.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def app_path() -> Path:
@@ -40,8 +46,21 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help=f"port to listen on (default: {DEFAULT_PORT})")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default: {DEFAULT_HOST}; 0.0.0.0 "
-                             "exposes the dashboard to the network)")
+                             "exposes the dashboard to the network, with a warning)")
+    parser.add_argument("--no-precompute", action="store_true",
+                        help="do not compute the default comparison in the background "
+                             "when the server starts")
     return parser
+
+
+def host_warning(host: str) -> str | None:
+    """The warning for a listening address other than this machine's (None if local)."""
+    if host in LOCAL_HOSTS:
+        return None
+    return (f"wom: warning: the dashboard listens on {host}, not only on this machine: "
+            "anyone who can reach this address can run simulations here and upload "
+            "scenario files (uploads can only use their own or shipped networks). Use "
+            f"--host {DEFAULT_HOST} (the default) unless that is intended.")
 
 
 def dashboard_command(port: int = DEFAULT_PORT, host: str = DEFAULT_HOST) -> list[str]:
@@ -77,15 +96,23 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("streamlit") is None:
         raise WomError("dashboard: streamlit is not installed (pip install streamlit altair)")
     host = args.host or DEFAULT_HOST
+    warning = host_warning(host)
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     print(f"wom: dashboard at http://{shown}:{args.port} (Ctrl+C to stop)", flush=True)
     process = subprocess.Popen(dashboard_command(args.port, host), cwd=app.parents[1])
+    warm = None if args.no_precompute else subprocess.Popen(
+        [sys.executable, "-m", "dashboard.warm"], cwd=app.parents[1],
+        stdout=subprocess.DEVNULL)
     previous = signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         return process.wait()
     finally:
         signal.signal(signal.SIGTERM, previous)
         _stop(process)
+        if warm is not None:
+            _stop(warm)
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:

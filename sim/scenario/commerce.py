@@ -31,6 +31,11 @@ class ProductConfig(Section):
         description="Satisfaction lost by the worst-fitting consumer (fit 0) against fit 1.")
     satisfaction_noise: float = market(
         0.3, ge=0, le=1, description="Width of the uniform noise around expected satisfaction.")
+    currency: str = market(
+        "$", min_length=1, max_length=8,
+        description="Label of the currency of every amount (prices, costs, budgets), e.g. "
+                    "\"$\", \"€\" or \"EUR\"; shown by the dashboard, it changes no "
+                    "number.")
 
 
 class ConsumersConfig(Section):

@@ -1,0 +1,40 @@
+"""Compute the dashboard's first views into the disk cache: ``python -m dashboard.warm``.
+
+``wom dashboard`` starts this in the background next to the server, so that the first
+visit of the compare page finds its default comparison ready (or waits for it on the
+cache's lock instead of computing it a second time; see
+:func:`dashboard.common.disk_cached`). Runs that are already cached cost nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from dashboard import common, compare
+
+
+def warm_compare() -> None:
+    """The compare page's default comparison (:func:`dashboard.compare.default_request`)."""
+    common.cached_scenarios(*compare.default_request())
+
+
+#: What a server start computes, in order.
+WARMERS: tuple[Callable[[], None], ...] = (warm_compare,)
+
+
+def main() -> int:
+    """Run every warmer; a failure is reported on stderr and ends with exit code 1 (the
+    page then computes and shows the error itself)."""
+    for warmer in WARMERS:
+        try:
+            warmer()
+        except Exception as exc:  # noqa: BLE001 - reported, the server keeps running
+            print(f"wom dashboard: precomputing {warmer.__name__} failed: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
