@@ -1,8 +1,9 @@
 """Compute the dashboard's first views into the disk cache: ``python -m dashboard.warm``.
 
 ``wom dashboard`` starts this in the background next to the server, so that the first
-visit of the compare page finds its default comparison ready (or waits for it on the
-cache's lock instead of computing it a second time; see
+visit of the compare page finds its default comparison ready and the lesson page its
+frontier and fatigue curve (:func:`dashboard.lesson.warm_lesson`); a page opened meanwhile
+waits on the cache's lock instead of computing them a second time (see
 :func:`dashboard.common.disk_cached`). Runs that are already cached cost nothing.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from dashboard import common, compare
+from dashboard import common, compare, lesson
 
 
 def warm_compare() -> None:
@@ -20,7 +21,7 @@ def warm_compare() -> None:
 
 
 #: What a server start computes, in order.
-WARMERS: tuple[Callable[[], None], ...] = (warm_compare,)
+WARMERS: tuple[Callable[[], None], ...] = (warm_compare, lesson.warm_lesson)
 
 
 def main() -> int:
