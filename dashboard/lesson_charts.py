@@ -1,5 +1,6 @@
-"""Altair charts of the lesson page: the frontier of the mixes, lines over the weeks with
-their bands, and the fatigue curve. Colours come from :mod:`dashboard.style`."""
+"""Altair charts of the lesson page: the frontier of the mixes and the fatigue curve
+(lines over the weeks are :func:`dashboard.charts.band_chart`). Colours come from
+:mod:`dashboard.style`."""
 
 from __future__ import annotations
 
@@ -18,9 +19,6 @@ FRONTIER_COLOUR = "#555555"
 #: Shape of the best mix's marker (an SVG path on the unit square: a five-pointed star).
 STAR = ("M0,-1L0.2245,-0.309L0.9511,-0.309L0.3633,0.118L0.5878,0.809L0,0.382L-0.5878,"
         "0.809L-0.3633,0.118L-0.9511,-0.309L-0.2245,-0.309Z")
-
-WEEK = alt.X("week:Q", title="week", scale=alt.Scale(nice=False, zero=True))
-
 
 def axis_title(metric: str, currency: str) -> str:
     """The KPI's label, with the currency for money."""
@@ -88,38 +86,6 @@ def frontier_chart(curve: pd.DataFrame, metric: str, share: float, best: float |
     return alt.layer(*marks).properties(height=height,
                                         title=f"{style.kpi_label(metric)} against the share "
                                               "on push (mean, 95% interval)")
-
-
-def band_chart(bands: pd.DataFrame, title: str, y_title: str, colours: dict[str, str],
-               crossover: float | None = None, height: int = 280) -> alt.LayerChart:
-    """Mean line per strategy over the weeks with its 95% band (one series of
-    :func:`sim.metrics.time_bands`), each in its colour; the band has no legend, so the
-    legend's lines stay as dark as the chart's; a dashed rule at the crossover week."""
-    order = list(colours)
-    colour = alt.Color("scenario:N", sort=order, title=None,
-                       scale=alt.Scale(domain=order, range=list(colours.values())),
-                       legend=alt.Legend(orient="bottom", symbolType="stroke",
-                                         symbolStrokeWidth=3))
-    data = bands[["scenario", "week", "mean", "ci_low", "ci_high"]]
-    base = alt.Chart(data).encode(x=WEEK)
-    band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q",
-        color=alt.Color("scenario:N", sort=order, legend=None,
-                        scale=alt.Scale(domain=order, range=list(colours.values()))))
-    line = base.mark_line(strokeWidth=2.2).encode(
-        y=alt.Y("mean:Q", title=y_title), color=colour,
-        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("week:Q"),
-                 alt.Tooltip("mean:Q", format=",.0f"),
-                 alt.Tooltip("ci_low:Q", title="95% CI low", format=",.0f"),
-                 alt.Tooltip("ci_high:Q", title="95% CI high", format=",.0f")])
-    layers = [band, line]
-    if crossover is not None:
-        rule = pd.DataFrame({"week": [crossover], "label": [f"crossover: week {crossover:.0f}"]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="#555")
-                      .encode(x="week:Q"))
-        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color="#555")
-                      .encode(x="week:Q", y=alt.value(8), text="label:N"))
-    return alt.layer(*layers).properties(title=title, height=height)
 
 
 def fatigue_chart(curve: pd.DataFrame, measure: str, title: str) -> alt.LayerChart:

@@ -31,6 +31,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, style
+from dashboard.charts import STAGE_NAMES
 from sim.commerce.state import TALK_MASK, Channel, Stage, Talk
 from sim.errors import WomError
 from sim.experiment import step_model
@@ -40,8 +41,6 @@ SHOWN = 400
 
 #: Channels that are word of mouth (a tie carried them).
 WOM_CHANNELS = (int(Channel.PEER), int(Channel.INFLUENCER))
-
-STAGE_NAMES = [stage.name.lower() for stage in Stage]
 
 #: Colour of the ties that carried word of mouth in the shown week.
 WOM_COLOUR = "#D55E00"

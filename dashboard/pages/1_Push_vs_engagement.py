@@ -17,11 +17,11 @@ from __future__ import annotations
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, lesson, style
-from dashboard import lesson_charts as charts
+from dashboard import charts, common, lesson, lesson_charts, style
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, Frontier, blend_strategies
 from sim.metrics import crossover_week, interval, time_bands, winner
@@ -107,7 +107,7 @@ def frontier_section(frontier: Frontier, share: float, currency: str) -> str:
     if best is None:
         columns[0].info(f"No {style.kpi_label(metric)} to draw: {why_missing(metric)}")
     else:
-        columns[0].altair_chart(charts.frontier_chart(frontier.curve(metric), metric, share,
+        columns[0].altair_chart(lesson_charts.frontier_chart(frontier.curve(metric), metric, share,
                                                       best, currency), width="stretch")
     with columns[1]:
         st.markdown("**What to notice**")
@@ -170,8 +170,11 @@ def time_section(combined: pd.DataFrame, labels: list[str],
     for column, series, title, axis in (
             (columns[0], "customers", "Active customers", "customers"),
             (columns[1], "cumulative_profit", "Cumulative profit", "profit")):
-        column.altair_chart(charts.band_chart(bands[bands["series"] == series], title, axis,
-                                              shades, weeks[series]), width="stretch")
+        week = weeks[series]
+        chart = charts.band_chart(bands[bands["series"] == series], title, axis, labels,
+                                  colours=shades, value_format=",.0f")
+        rules = charts.crossover_rule(week, f"crossover: week {week:.0f}" if week else "")
+        column.altair_chart(alt.layer(chart, *rules) if rules else chart, width="stretch")
     st.markdown(f"- {crossover_text(weeks['customers'], 'active customers', horizon)};\n"
                 f"- {crossover_text(weeks['cumulative_profit'], 'cumulative profit', horizon)}.")
     return weeks["customers"], weeks["cumulative_profit"]
@@ -208,10 +211,10 @@ def fatigue_section(sweep: pd.DataFrame) -> int:
             for column, name in (("adopted", "ever customers"), ("brand_trust", "brand trust"))]
     curve = pd.DataFrame(rows)
     columns = st.columns(2)
-    columns[0].altair_chart(charts.fatigue_chart(curve, "ever customers",
+    columns[0].altair_chart(lesson_charts.fatigue_chart(curve, "ever customers",
                                                  f"Ever customers at week {FATIGUE_WEEKS}"),
                             width="stretch")
-    columns[1].altair_chart(charts.fatigue_chart(curve, "brand trust",
+    columns[1].altair_chart(lesson_charts.fatigue_chart(curve, "brand trust",
                                                  f"Mean brand trust at week {FATIGUE_WEEKS}"),
                             width="stretch")
     reach = curve[curve["measure"] == "ever customers"]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, network_view
+from dashboard import charts, common, network_view
 
 #: Seconds between two weeks while playing.
 PLAY_INTERVAL = 1.0
@@ -67,8 +67,8 @@ def week_view(history: dict, weeks: int) -> None:
                f"or first bought through word of mouth this week (ringed); {carried} "
                f"tie{'s' if carried != 1 else ''} could have carried it (highlighted).")
     counts = np.bincount(history["stages"][week].astype(np.int64),
-                         minlength=len(network_view.STAGE_NAMES))
-    st.dataframe(pd.DataFrame([counts], columns=network_view.STAGE_NAMES,
+                         minlength=len(charts.STAGE_NAMES))
+    st.dataframe(pd.DataFrame([counts], columns=charts.STAGE_NAMES,
                               index=["consumers drawn"]))
 
 
