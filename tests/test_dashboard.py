@@ -19,7 +19,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, compare, explain, navigation, style, uploads, warm
+from dashboard import common, compare, explain, lesson, navigation, style, uploads, warm
 from sim.cli.dashboard import add_dashboard_parser, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
@@ -271,6 +271,7 @@ def test_first_visit_shows_the_default_comparison_precomputed_at_start(
         monkeypatch: pytest.MonkeyPatch) -> None:
     small = {"population.size": 600, "run.steps": 13, "run.replications": 2, "run.seed": 1}
     monkeypatch.setattr(compare, "default_settings", lambda first: dict(small))
+    monkeypatch.setattr(lesson, "DEFAULTS", dict(small))  # warm.main computes it too
     assert warm.main() == 0  # what `wom dashboard` starts next to the server
     calls = []
     monkeypatch.setattr(common, "compute_scenarios",

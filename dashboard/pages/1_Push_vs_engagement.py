@@ -310,7 +310,7 @@ def main() -> None:
     if results is None:
         return
     frontier = results.frontier
-    currency = style.DEFAULT_CURRENCY
+    currency = common.scenario_of_text(request.push).product.currency
     percent = st.slider("Share of budget on push", 0, 100, 30, step=10, format="%d%%",
                         key="lesson:share",
                         help="0% is scenarios/engagement.toml, 100% scenarios/push.toml; "
