@@ -125,7 +125,6 @@ def grid_chart(block: pd.DataFrame, x: str, y: str, metric: str,
     data["x"], data["y"] = data[x].map("{:g}".format), data[y].map("{:g}".format)
     sort_x = [f"{v:g}" for v in sorted(data[x].unique())]
     sort_y = [f"{v:g}" for v in sorted(data[y].unique(), reverse=True)]
-    data["ink"] = np.where(data["winner"] == "A", "#FFFFFF", "#000000")
     base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x,
                                           axis=alt.Axis(labelAngle=0)),
                                   y=alt.Y("y:O", title=y, sort=sort_y))
@@ -137,7 +136,9 @@ def grid_chart(block: pd.DataFrame, x: str, y: str, metric: str,
                  alt.Tooltip("difference:N", title=f"{labels[1]} - {labels[0]}"),
                  alt.Tooltip("interval:N", title="95% interval"), alt.Tooltip("n:Q",
                                                                               title="pairs")])
-    text = base.mark_text(fontSize=12).encode(text="label:N", color=alt.Color("ink:N", scale=None))
+    dark = f"datum.outcome == {json.dumps(winner_names(labels)['A'])}"  # white on A's colour
+    text = base.mark_text(fontSize=12).encode(
+        text="label:N", color=alt.condition(dark, alt.value("#FFFFFF"), alt.value("#000000")))
     return alt.layer(rect, text).properties(height=height)
 
 

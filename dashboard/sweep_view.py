@@ -149,7 +149,7 @@ def heatmap_chart(cells: pd.DataFrame, x: str, y: str, output: str,
                           zip(data["diff"], data["diff_low"], data["diff_high"], strict=True)]
     middle = (np.nanmin(data["mean"]) + np.nanmax(data["mean"])) / 2 \
         if data["mean"].notna().any() else 0.0
-    data["ink"] = np.where(data["mean"] > middle, "#000000", "#FFFFFF")
+    data["dark"] = data["mean"] <= middle  # the low end of viridis: white text
     sort_x = [str(v) for v in sorted(cells["x"].unique())]
     sort_y = [str(v) for v in sorted(cells["y"].unique(), reverse=True)]
     base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x),
@@ -167,8 +167,9 @@ def heatmap_chart(cells: pd.DataFrame, x: str, y: str, output: str,
             domain=["baseline", "significant", "no clear difference"],
             range=["#000000", "#E69F00", "transparent"]),
             legend=alt.Legend(orient="bottom")))
-    text = base.mark_text(fontSize=12).encode(text="label:N",
-                                              color=alt.Color("ink:N", scale=None))
+    text = base.mark_text(fontSize=12).encode(
+        text="label:N", color=alt.condition("datum.dark", alt.value("#FFFFFF"),
+                                            alt.value("#000000")))
     return alt.layer(rect, frame, text).properties(height=height)
 
 
