@@ -76,7 +76,7 @@ def wait_for(request: lesson.LessonRequest) -> lesson.LessonResults | None:
             except FutureTimeout:
                 done, total, what = lesson.read_progress(request) or (0, request.steps,
                                                                       "waiting")
-                text = (f"Simulating the lesson: {done} of {total} parts done ({what}); "
+                text = (f"Simulating the lesson: {done} of {total} parts done (latest: {what}); "
                         f"{len(request.shares)} mixes and {len(request.frequencies)} ad "
                         f"frequencies x {request.replications} replications")
                 if bar is None:
