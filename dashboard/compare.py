@@ -78,10 +78,19 @@ def build_request(entries: list[tuple[str, Scenario]], overrides: dict[str, Any]
     """
     labels = unique_labels(label for label, _ in entries)
     texts = tuple(common.scenario_text(common.with_overrides(
-        scenario, overrides, source=f"{label} (with the dashboard settings)"))
+        scenario, own_overrides(scenario, overrides),
+        source=f"{label} (with the dashboard settings)"))
         for label, (_, scenario) in zip(labels, entries, strict=True))
     return (texts, tuple(labels), int(overrides["run.seed"]),
             int(overrides["run.replications"]), allow)
+
+
+def own_overrides(scenario: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides that apply to a scenario: all, except the number of consumers for
+    one on an edge list (the file fixes it)."""
+    if scenario.network.kind == "file":
+        return {k: v for k, v in overrides.items() if k != "population.size"}
+    return overrides
 
 
 def default_request() -> Request:
@@ -103,8 +112,9 @@ def uploaded_networks(problems: list[str]) -> dict[str, Any]:
         key="networks", type=["txt", "csv", "tsv", "edges", "el", "edgelist", "gz"],
         help="An uploaded scenario with network.kind = \"file\" may use an edge list "
              "uploaded here (network.path = the file name) or one shipped under data/ "
-             "(e.g. network.path = \"data/networks/facebook_combined.txt.gz\"). No other "
-             "file on the server can be used.")
+             "(e.g. network.path = \"data/networks/facebook_combined.txt.gz\"); the edge "
+             "list then fixes the number of consumers. No other file on the server can be "
+             "used.")
     out = {}
     for upload in files or []:
         try:
@@ -267,7 +277,7 @@ def winner_table(kpis: pd.DataFrame, labels: tuple[str, ...], currency: str) -> 
     """Every KPI per scenario (formatted), the paired differences and the winner."""
     st.subheader("Winner per KPI")
     table = explain.winner_table(kpis, labels, currency)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
     rule = (f"{kpis.attrs['multiple_comparisons']} (Holm 1979): the best mean wins only if "
             "significantly better than every other scenario" if len(labels) > 2
             else "the paired 95% interval of the difference excludes 0")
@@ -311,7 +321,8 @@ def over_time(bands: pd.DataFrame, labels: tuple[str, ...], crossings: dict) -> 
             rules = [layer for row, (leader, _, week) in enumerate(crossings.get(name, []))
                      if leader is not None and week
                      for layer in charts.crossover_rule(
-                         week, f"{leader} ahead from week {week:g}", colours[leader], row)]
+                         week, f"{leader} ahead from week {week:g}", colours[leader], row,
+                         end=float(part["week"].max()))]
             column.altair_chart(alt.layer(chart, *rules) if rules else chart,
                                 width="stretch")
 
@@ -326,10 +337,12 @@ def channels(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
                "(mean over replications); the table gives each channel's share of all "
                "acquisitions over the run.")
     columns = st.columns(min(2, len(labels)))
+    top = float(acquired.groupby(["scenario", "week"])["mean"].sum().max())
     for k, label in enumerate(labels):
         part = acquired[acquired["scenario"] == label]
-        columns[k % len(columns)].altair_chart(charts.channel_chart(part, label),
-                                               width="stretch")
+        columns[k % len(columns)].altair_chart(
+            charts.channel_chart(part, label, y_max=top if top > 0 else None),
+            width="stretch")
     st.dataframe(explain.channel_shares(acquired, labels), hide_index=True)
 
 
@@ -340,6 +353,7 @@ def funnel(combined: pd.DataFrame, labels: tuple[str, ...]) -> None:
         st.info("These results have no funnel stages (not the commerce model).")
         return
     week = st.select_slider("Week", options=weeks, value=weeks[-1], key="funnel_week",
+                            format_func=lambda w: f"week {w:g}",
                             help="The week at which consumers are counted by stage.")
     stock = explain.funnel_at(combined, week)
     st.altair_chart(charts.funnel_chart(stock, labels, week), width="stretch")
@@ -373,11 +387,10 @@ def show_results(request: Request) -> None:
     """Run (or fetch) the request and show every result section."""
     texts, labels, seed, replications, allow = request
     first = common.scenario_of_text(texts[0])
-    steps, population = first.run.steps, first.population.size
+    steps = first.run.steps
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
-            f"{replications} replications x {steps} weeks on "
-            f"{style.count(population)} consumers (results are kept on disk, so this "
-            "happens once)...")
+            f"{replications} replications x {steps} weeks (results are kept on disk, so "
+            "this happens once)...")
     if not jit.cache_is_warm():
         what += " The first run compiles the engine: about 30 s more."
     outcome = common.attempt(
@@ -386,8 +399,10 @@ def show_results(request: Request) -> None:
         return
     combined, kpis = outcome
     currency = first.product.currency
+    sizes = combined.groupby("scenario", sort=False)["population"].first()
+    population = " / ".join(dict.fromkeys(style.count(n) for n in sizes))
     st.caption(f"seed {seed} · {replications} paired replications · {steps} weeks · "
-               f"{style.count(population)} consumers · amounts in {currency} · engine fast "
+               f"{population} consumers · amounts in {currency} · engine fast "
                f"· wom-sim {combined.attrs.get('wom_sim_version', '?')}")
     if len(labels) > 1:
         fairness(kpis, currency)

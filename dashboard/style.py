@@ -152,6 +152,7 @@ def percent(ratio: float | None, *, delta: bool = False, decimals: int = 1) -> s
 
 
 def _plain(value: float, decimals: int, delta: bool) -> str:
+    value = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     return f"{value:+,.{decimals}f}" if delta else f"{value:,.{decimals}f}"
 
 

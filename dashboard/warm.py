@@ -2,31 +2,45 @@
 
 ``wom dashboard`` starts this in the background next to the server, so that the first
 visit of the compare page finds its default comparison ready and the lesson page its
-frontier and fatigue curve (:func:`dashboard.lesson.warm_lesson`); a page opened meanwhile
-waits on the cache's lock instead of computing them a second time (see
-:func:`dashboard.common.disk_cached`). Runs that are already cached cost nothing.
+frontier and fatigue curve (a page opened meanwhile waits on the cache's lock instead of
+computing them a second time; see :func:`dashboard.common.disk_cached`). Runs that are
+already cached cost nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
-from dashboard import common, compare, lesson
+import streamlit.logger
 
 
 def warm_compare() -> None:
     """The compare page's default comparison (:func:`dashboard.compare.default_request`)."""
+    from dashboard import common, compare
+
     common.cached_scenarios(*compare.default_request())
 
 
+def warm_lesson() -> None:
+    """The lesson page's default results (:func:`dashboard.lesson.warm_lesson`)."""
+    from dashboard import lesson
+
+    lesson.warm_lesson()
+
+
 #: What a server start computes, in order.
-WARMERS: tuple[Callable[[], None], ...] = (warm_compare, lesson.warm_lesson)
+WARMERS: tuple[Callable[[], None], ...] = (warm_compare, warm_lesson)
 
 
 def main() -> int:
     """Run every warmer; a failure is reported on stderr and ends with exit code 1 (the
     page then computes and shows the error itself)."""
+    streamlit.logger.get_logger("streamlit")  # configures streamlit's loggers first
+    # The pages' modules cache with st.cache_data, which warns when it is imported without
+    # a server; this process has none by design.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     for warmer in WARMERS:
         try:
             warmer()

@@ -181,6 +181,9 @@ def test_compare_page(server: str, page: object, tmp_path: Path) -> None:
     page.goto(server)
     run = page.get_by_role("button", name="Run", exact=True)
     run.wait_for(timeout=90_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("push", exact=True)).to_be_visible()
+    expect(sidebar.get_by_text("engagement", exact=True)).to_be_visible()
     for label, value in SETTINGS.items():
         box = page.get_by_label(label, exact=True)
         box.fill(str(value))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from dashboard import common, compare, explain, lesson, navigation, style, uploads, warm
-from sim.cli.dashboard import add_dashboard_parser, dashboard_command
+from sim.cli.dashboard import add_dashboard_parser, cmd_dashboard, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
 from sim.lessons import blend_strategies
@@ -350,11 +351,12 @@ def test_uploaded_and_shipped_networks_are_accepted() -> None:
     at.multiselect(key="scenarios").set_value([])
     at.file_uploader(key="networks").set_value(("ring.txt", ring.encode(), "text/plain"))
     at.file_uploader(key="uploads").set_value(("ring.toml", mine, "application/toml"))
-    set_run_settings(at, {"population.size": 600, "run.steps": 13, "run.replications": 2,
+    set_run_settings(at, {"population.size": 1000, "run.steps": 13, "run.replications": 2,
                           "run.seed": 1})
     at.button(key="run").click().run()
     assert_clean(at)
     assert at.metric
+    assert any(" · 600 consumers · " in c.value for c in at.caption)  # the file's size
     texts = at.session_state["request"][0]
     assert common.scenario_of_text(texts[0]).network.path.parent.parent == \
         common.cache_dir() / "networks"
@@ -497,13 +499,48 @@ def test_dashboard_command_binds_to_localhost_by_default() -> None:
     args = parser.parse_args(["dashboard"])
     assert (args.port, args.host) == (8501, "127.0.0.1")
     command = dashboard_command(args.port, args.host)
-    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert command[1:4] == ["-m", "dashboard.serve", "run"]
     assert Path(command[4]) == APP
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     args = parser.parse_args(["dashboard", "--port", "9000", "--host", "0.0.0.0"])
     assert (args.port, args.host) == (9000, "0.0.0.0")
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--port", "70000"])
+
+
+class FakeServer:
+    """Stands in for the streamlit and warm-up processes of `wom dashboard`."""
+
+    started: list[list[str]] = []
+
+    def __init__(self, command: list[str], **kwargs) -> None:
+        FakeServer.started.append(command)
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+    def poll(self) -> int:
+        return 0
+
+
+@pytest.mark.parametrize(("host", "warned"), [
+    ("127.0.0.1", False), ("localhost", False), ("::1", False), ("0.0.0.0", True),
+    ("192.168.1.7", True), ("::", True)])
+def test_dashboard_warns_before_listening_beyond_this_machine(
+        host: str, warned: bool, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    FakeServer.started = []
+    monkeypatch.setattr(subprocess, "Popen", FakeServer)
+    assert cmd_dashboard(argparse.Namespace(port=8600, host=host, no_precompute=False)) == 0
+    err = capsys.readouterr().err
+    assert ("warning: the dashboard listens on" in err) == warned
+    assert (host in err) == warned
+    streamlit_run, precompute = FakeServer.started
+    assert streamlit_run[streamlit_run.index("--server.address") + 1] == host
+    assert precompute[1:] == ["-m", "dashboard.warm"]
+    FakeServer.started = []
+    cmd_dashboard(argparse.Namespace(port=8600, host=host, no_precompute=True))
+    assert len(FakeServer.started) == 1
 
 
 # ---------------------------------------------------------------------------------------

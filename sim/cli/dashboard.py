@@ -2,10 +2,10 @@
 
 The ``sim`` package never imports the dashboard: this module only locates the installed
 ``dashboard`` package (without importing it) and runs ``streamlit run`` on its
-``app.py``, bound to 127.0.0.1 unless ``--host`` says otherwise (any other address gets
-a warning on stderr first). Next to the server it starts ``python -m dashboard.warm``,
-which computes the default comparison into the dashboard's disk cache, so the first
-visit finds it ready.
+``app.py`` (through :mod:`dashboard.serve`), bound to 127.0.0.1 unless ``--host`` says
+otherwise (any other address gets a warning on stderr first). Next to the server it
+starts ``python -m dashboard.warm``, which computes the default comparison into the
+dashboard's disk cache, so the first visit finds it ready.
 """
 
 from __future__ import annotations
@@ -74,9 +74,11 @@ def dashboard_command(port: int = DEFAULT_PORT, host: str = DEFAULT_HOST) -> lis
     Returns
     -------
     list of str
-        The command, ``python -m streamlit run .../dashboard/app.py ...``.
+        The command, ``python -m dashboard.serve run .../dashboard/app.py ...``
+        (:mod:`dashboard.serve`: ``streamlit run`` with the pages' modules imported
+        before the first visit).
     """
-    return [sys.executable, "-m", "streamlit", "run", str(app_path()),
+    return [sys.executable, "-m", "dashboard.serve", "run", str(app_path()),
             "--server.port", str(port), "--server.address", host,
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
