@@ -13,8 +13,9 @@ Ties that carried word of mouth in week t are inferred from the funnel changes o
 neighbours (:func:`infer_wom_ties`): consumer v became aware, or bought for the first
 time, through word of mouth in week t (its awareness or acquisition channel is peer or
 influencer), and v listens to u, who spoke positively in week t (the talk v heard that
-week, computed from the state at the end of week t - 1). Every such tie is drawn; the
-model picks the one that convinced v at random among them, so one of them carried it.
+week, computed from the state at the end of week t - 1). Every such tie is drawn: the
+model adds up the pull of all of them (1 - prod(1 - p_j) over the neighbours who spoke),
+so each drawn tie is one that carried word of mouth to v that week.
 When the event log with the source of each word-of-mouth event lands, only
 :func:`infer_wom_ties` changes: it will read the sources from the log.
 """

@@ -152,7 +152,8 @@ def heatmap_chart(cells: pd.DataFrame, x: str, y: str, output: str,
     data["dark"] = data["mean"] <= middle  # the low end of viridis: white text
     sort_x = [str(v) for v in sorted(cells["x"].unique())]
     sort_y = [str(v) for v in sorted(cells["y"].unique(), reverse=True)]
-    base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x),
+    base = alt.Chart(data).encode(x=alt.X("x:O", title=x, sort=sort_x,
+                                          axis=alt.Axis(labelAngle=0)),
                                   y=alt.Y("y:O", title=y, sort=sort_y))
     tooltip = [alt.Tooltip("x:N", title=x), alt.Tooltip("y:N", title=y),
                alt.Tooltip("mean:Q", format=",.4g", title=output),

@@ -154,6 +154,8 @@ def no_exception(page: object) -> None:
 def screenshot(page: object, name: str, tmp_path: Path) -> None:
     """Save the page (and, with WOM_UPDATE_SCREENSHOTS=1, docs/img/dashboard-NAME.png)."""
     shot = tmp_path / f"dashboard-{name}.png"
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+    page.wait_for_timeout(1000)
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 30_000
     if UPDATE_DOCS:

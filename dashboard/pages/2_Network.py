@@ -64,8 +64,9 @@ def week_view(history: dict, weeks: int) -> None:
                f"{influencers} of the market's {history['influencers']} influencer"
                f"{'s' if history['influencers'] != 1 else ''} (large, outlined). "
                f"{reached} drawn consumer{'s' if reached != 1 else ''} heard of the product "
-               f"or first bought through word of mouth this week (ringed); {carried} "
-               f"tie{'s' if carried != 1 else ''} could have carried it (highlighted).")
+               f"or first bought through word of mouth this week (ringed); the {carried} "
+               f"tie{'s' if carried != 1 else ''} it came over {'are' if carried != 1 else 'is'} "
+               "highlighted.")
     counts = np.bincount(history["stages"][week].astype(np.int64),
                          minlength=len(charts.STAGE_NAMES))
     st.dataframe(pd.DataFrame([counts], columns=charts.STAGE_NAMES,
@@ -108,7 +109,8 @@ def main() -> None:
     st.caption("Which ties carried word of mouth is inferred from the funnel: a consumer "
                "who became aware or first bought through word of mouth this week, and a "
                "neighbour it listens to who spoke positively this week. When several "
-               "neighbours did, all their ties are drawn; one of them carried it.")
+               "neighbours did, all their ties are drawn: the model adds up what each of them "
+               "said.")
 
 
 main()

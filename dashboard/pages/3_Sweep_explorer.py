@@ -132,7 +132,8 @@ def lines_section(runs: pd.DataFrame, params: list[str], output: str, where: str
     others = [p for p in params if p != param]
     grid = sweep_view.is_grid(runs, params)
     by = columns[1].selectbox("One line per value of", ["(all runs together)", *others],
-                              key="sweep:by", disabled=not others or not grid)
+                              index=1 if others and grid else 0, key="sweep:by",
+                              disabled=not others or not grid)
     by = None if by not in others or not grid else by
     if not grid and runs[param].nunique() > sweep_view.MAX_LEVELS:
         st.subheader(f"{output} {where} vs {param} (each run)")
