@@ -114,7 +114,7 @@ def _report(path: Path, done: int, total: int, what: str) -> None:
 
 
 def read_progress(request: LessonRequest) -> tuple[int, int, str] | None:
-    """(done, total, what is running) of a computation of ``request`` in any process, or
+    """(done, total, the latest part done) of a computation of ``request`` in any process, or
     None when none has reported."""
     try:
         done, total, what = progress_path(request).read_text().split(" ", 2)

@@ -264,8 +264,9 @@ def test_when_does_it_pay_page(server: str, page: object, tmp_path: Path) -> Non
 
     page.goto(f"{server}/When_does_it_pay")
     wait_for_charts(page, 4)
+    no_exception(page)
+    screenshot(page, "when-does-it-pay", tmp_path)  # profit, the page's first view
     page.get_by_text("CLV", exact=True).click()
     expect(page.get_by_text(re.compile(r"^CLV, engagement - push"))).to_have_count(3)
     wait_for_charts(page, 4)
     no_exception(page)
-    screenshot(page, "when-does-it-pay", tmp_path)
