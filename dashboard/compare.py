@@ -285,10 +285,6 @@ def winner_table(kpis: pd.DataFrame, labels: tuple[str, ...], currency: str) -> 
                "A KPI that is n/a in any scenario has no winner. Higher is better except "
                "for marketing spend, cost per acquisition and churn; descriptive KPIs "
                "have no winner.")
-    with st.expander("Every KPI with its 95% interval"):
-        st.dataframe(explain.interval_table(kpis, labels, currency), hide_index=True)
-        st.caption("Mean [95% interval] over replications; the KPI table download has the "
-                   "raw numbers.")
 
 
 def fairness(kpis: pd.DataFrame, currency: str) -> None:
@@ -409,6 +405,10 @@ def show_results(request: Request) -> None:
     kpi_cards(kpis, labels, currency)
     if len(labels) > 1:
         winner_table(kpis, labels, currency)
+    with st.expander("Every KPI with its 95% interval"):
+        st.dataframe(explain.interval_table(kpis, labels, currency), hide_index=True)
+        st.caption("Mean [95% interval] over replications; the KPI table download has the "
+                   "raw numbers.")
     bands = time_bands(common.with_cumulative_profit(combined), SERIES)
     crossings = explain.crossovers(bands, labels)
     st.subheader("Why: how the outcome came about")
