@@ -7,7 +7,7 @@ numbers (:func:`sim.lessons.frequency_sweep`). Conversions are the consumers who
 at least once in the year; brand trust and fatigue are population means at week 52. Mean
 and 95% CI over replications.
 
-    python experiments/ad_frequency.py [--quick] [--outdir DIR]
+    python experiments/ad_frequency.py [--quick] [--outdir DIR | --write-docs]
 
 Default: 20 replications of 10,000 consumers per frequency; --quick: 4 of 2,000 at
 frequencies 0, 2, 4, 8, 12.

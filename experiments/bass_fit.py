@@ -10,7 +10,7 @@ new adopters per step of
     internal (q) influence.
 Data are means over replications with 95% CI; curves are the fitted per-step counts.
 
-    python experiments/bass_fit.py [--quick] [--outdir DIR]
+    python experiments/bass_fit.py [--quick] [--outdir DIR | --write-docs]
 
 Default: 20 replications of 10,000 consumers each; --quick: 4 of 2,000.
 """

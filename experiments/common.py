@@ -1,11 +1,15 @@
 """Shared pieces of the experiment scripts: options, output paths, tables of bands.
 
-Every script in this folder regenerates one figure of docs/experiments.md from scratch:
-``python experiments/<name>.py`` writes ``docs/img/<name>.png`` and
-``docs/data/<name>.csv``; ``--quick`` runs a small version in seconds (for tests and CI),
-``--outdir DIR`` writes to ``DIR/img`` and ``DIR/data`` instead of ``docs/`` and
-``--threads N`` sets the numba threads of each run (default 1). Every band and error bar
-is the Student t 95% interval over replications of :func:`sim.metrics.intervals`.
+Every script in this folder regenerates one figure of docs/experiments.md from scratch.
+Where it writes follows one rule, so that running a script never changes a committed
+file by accident: ``python experiments/<name>.py`` writes ``<name>.png`` and
+``<name>.csv`` under ``runs/experiments/img`` and ``runs/experiments/data`` (``runs/``
+is ignored by git); ``--write-docs`` writes them to ``docs/img`` and ``docs/data``,
+replacing the documented figure (a full run only: refused with ``--quick``); ``--outdir
+DIR`` writes under ``DIR``. ``--quick`` runs a small version in seconds (for tests and
+CI) and ``--threads N`` sets the numba threads of each run (default 1). Every band and
+error bar is the Student t 95% interval over replications of
+:func:`sim.metrics.intervals`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 NETWORKS = ROOT / "data" / "networks"
 DOCS = ROOT / "docs"
+#: Where the scripts write unless told otherwise (ignored by git).
+RUNS = ROOT / "runs" / "experiments"
 
 #: Seed of every experiment; scenarios compared in one figure share it (common random
 #: numbers: replication r of each uses the random stream (SEED, r)).
@@ -51,15 +57,34 @@ class Outputs:
 
 
 def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
-    """The options every experiment script takes: ``--quick`` and ``--outdir``."""
+    """The options every experiment script takes: ``--quick``, where to write
+    (:func:`add_output_options`) and ``--threads``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true",
                         help="small populations and few replications: runs in seconds")
-    parser.add_argument("--outdir", type=Path, default=DOCS,
-                        help="write DIR/img/<name>.png and DIR/data/<name>.csv "
-                             "(default: docs/)")
+    add_output_options(parser)
     add_threads(parser)
-    return parser.parse_args(argv)
+    return checked_output(parser, parser.parse_args(argv))
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--outdir DIR`` or ``--write-docs``; neither: ``runs/experiments/``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--outdir", type=Path, default=RUNS,
+                       help="write DIR/img/<name>.png and DIR/data/<name>.csv "
+                            "(default: runs/experiments/, ignored by git)")
+    where.add_argument("--write-docs", dest="outdir", action="store_const", const=DOCS,
+                       help="write to docs/img and docs/data, replacing the committed "
+                            "figure of docs/experiments.md (a full run, not --quick)")
+
+
+def checked_output(parser: argparse.ArgumentParser, args: argparse.Namespace
+                   ) -> argparse.Namespace:
+    """``args``, unless ``--quick`` would overwrite the documented figures (exit 2)."""
+    if getattr(args, "quick", False) and Path(args.outdir).resolve() == DOCS:
+        parser.error("--quick results must not replace the documented figures in docs/; "
+                     "drop --write-docs (they go to runs/experiments/) or give --outdir")
+    return args
 
 
 def add_threads(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ Per point and metric the paired difference engagement - push has a 95% interval;
 strategy wins only where it excludes 0. ``total_cost`` is compared too, to show the
 spend of each strategy at every point.
 
-    python experiments/findings.py [--quick] [--outdir DIR] [--map-dir DIR]
+    python experiments/findings.py [--quick] [--outdir DIR | --write-docs] [--map-dir DIR]
 
 Writes ``DIR/data/findings.csv`` (every point x metric of every map, column ``map``),
 ``DIR/data/findings_sobol.csv``, ``DIR/img/findings.png`` (the network map) and
@@ -38,14 +38,23 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-from common import DOCS, SCENARIOS, SEED, add_threads, outputs, plt, save
+from common import (
+    SCENARIOS,
+    SEED,
+    add_output_options,
+    add_threads,
+    checked_output,
+    outputs,
+    plt,
+    save,
+)
 
 from sim.sweep import analyze_robustness, plan_robustness, robustness_text, run_robustness
 
 NAME = "findings"
 METRICS = ("total_profit", "total_profit_npv", "final_clv", "final_nps", "final_customers",
            "total_cost")
-#: Metrics whose maps are copied to docs/img (total_cost is in the CSV only).
+#: Metrics whose maps are copied to the img folder (total_cost is in the CSV only).
 DRAWN = METRICS[:-1]
 #: The degree key of each network kind, and how it maps to the mean degree.
 KINDS = {"clustered": ("m", 2.0), "barabasi_albert": ("m", 2.0),
@@ -121,7 +130,7 @@ def run_map(spec: Map, population: int, root: Path, workers: int,
 
 
 def copy_figures(root: Path, img: Path) -> list[Path]:
-    """The heatmaps and Sobol' bars of wom robustness, as docs/img/findings_<map>_<m>.png."""
+    """The heatmaps and Sobol' bars of wom robustness, as img/findings_<map>_<m>.png."""
     copied = []
     for name, pattern in (("quality_horizon", "robustness_{}.png"),
                           ("price_trust", "robustness_{}.png"), ("sobol", "sobol_{}.png")):
@@ -182,15 +191,14 @@ def plot_network(net: pd.DataFrame, population: int, replications: int) -> plt.F
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny maps that run in seconds")
-    parser.add_argument("--outdir", type=Path, default=DOCS,
-                        help="write DIR/img/findings*.png and DIR/data/findings*.csv")
+    add_output_options(parser)
     parser.add_argument("--map-dir", type=Path,
                         help="keep the robustness maps here (re-running resumes them; "
                              "default: a temporary directory)")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes per sweep (default: 2, --quick: 1)")
     add_threads(parser)
-    return parser.parse_args(argv)
+    return checked_output(parser, parser.parse_args(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ At week 104 it names the winner of each metric by the one significance rule of w
 (:func:`sim.metrics.winner`): only when the paired 95% interval of the difference
 excludes 0, otherwise "no clear winner".
 
-    python experiments/push_vs_engagement.py [--quick] [--outdir DIR]
+    python experiments/push_vs_engagement.py [--quick] [--outdir DIR | --write-docs]
 
 Default: 20 replications of 10,000 consumers, 104 weeks; --quick: 5 of 2,000.
 """

@@ -9,7 +9,7 @@ script evaluates the formula with the review settings of scenarios/engagement.to
 3.5, 4.0, 4.4 and 5.0, and against the mean rating at 20 reviews. No simulation: it
 runs in a second, and --quick changes nothing but is accepted like everywhere else.
 
-    python experiments/reviews.py [--quick] [--outdir DIR]
+    python experiments/reviews.py [--quick] [--outdir DIR | --write-docs]
 """
 
 from __future__ import annotations

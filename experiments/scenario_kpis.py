@@ -1,7 +1,8 @@
 """Key KPIs of every shipped commerce scenario side by side (docs/data/scenario_kpis.csv).
 
-Usage: python experiments/scenario_kpis.py [--replications N] [--outdir DIR]
+Usage: python experiments/scenario_kpis.py [--replications N] [--outdir DIR | --write-docs]
 Every scenario runs with the same seed (common random numbers) on the default market.
+The table goes to runs/experiments/data/ (``--write-docs``: docs/data/, see common.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 from pathlib import Path
 
 import pandas as pd
+from common import add_output_options
 
 import sim
 
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--population", type=int, default=None)
-    parser.add_argument("--outdir", type=Path, default=ROOT / "docs" / "data")
+    add_output_options(parser)
     args = parser.parse_args(argv)
     overrides = [f"run.replications={args.replications}", "run.seed=1"]
     if args.population:
@@ -37,8 +39,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         summary = sim.summarize(sim.run(sc)).set_index("kpi")
         columns[name] = summary["mean"].reindex(KPIS)
     table = pd.DataFrame(columns)
-    args.outdir.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.outdir / "scenario_kpis.csv")
+    data = args.outdir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    table.to_csv(data / "scenario_kpis.csv")
+    print(f"wrote {data / 'scenario_kpis.csv'}")
     print(table.round(2).to_string())
     return table
 

@@ -8,7 +8,7 @@ low and higher edge probabilities p. CELF optimises over live-edge worlds sample
 the same p (``seeding.celf_probability = diffusion.p``). All strategies of one cell
 share the seed (common random numbers). Mean final adopted with 95% CI.
 
-    python experiments/seeding_strategies.py [--quick] [--outdir DIR]
+    python experiments/seeding_strategies.py [--quick] [--outdir DIR | --write-docs]
 
 Default: 100 cascades per cell, CELF on 100 sampled worlds; BA at p = 0.01, 0.02,
 0.05 and Facebook at p = 0.01, 0.02 (a few minutes, mostly CELF). --quick: BA of 2,000

@@ -7,7 +7,7 @@ of matured customers) at the last week. The figure shows the first-order (S1) an
 (ST) Sobol indices with their 95% bootstrap intervals, as computed by SALib inside
 ``wom analyze``; the CSV holds the same table.
 
-    python experiments/sensitivity.py [--quick] [--outdir DIR] [--sweep-dir DIR]
+    python experiments/sensitivity.py [--quick] [--outdir DIR | --write-docs] [--sweep-dir DIR]
 
 Default: 64 base samples (64 x (2 x 6 + 2) = 896 points) x 2 replications of 5,000
 consumers, 104 weeks, on 2 worker processes. --quick: 4 base samples (56 points), one
@@ -26,7 +26,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import DOCS, SCENARIOS, SEED, add_threads, outputs, plt, save
+from common import (
+    SCENARIOS,
+    SEED,
+    add_output_options,
+    add_threads,
+    checked_output,
+    outputs,
+    plt,
+    save,
+)
 
 from sim.scenario import field_info
 
@@ -41,12 +50,11 @@ METRICS = {"profit": "total profit", "clv": "CLV at the last week"}
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small sweep that runs in seconds")
-    parser.add_argument("--outdir", type=Path, default=DOCS,
-                        help="write DIR/img/sensitivity.png and DIR/data/sensitivity.csv")
+    add_output_options(parser)
     parser.add_argument("--sweep-dir", type=Path,
                         help="keep the sweep's Parquet parts here (default: a temporary dir)")
     add_threads(parser)
-    return parser.parse_args(argv)
+    return checked_output(parser, parser.parse_args(argv))
 
 
 def wom(argv: list[str]) -> None:

@@ -16,12 +16,13 @@ that played no part in choosing the best point. The shipped levers are "near the
 when the fresh paired 95% interval includes 0. Each strategy is judged on its own
 profit only, never against the other.
 
-    python experiments/strategy_levers.py [--quick] [--outdir DIR]
+    python experiments/strategy_levers.py [--quick] [--outdir DIR | --write-docs]
 
 Default: the grids of :data:`LEVERS` (45 and 48 points) x 8 replications of 10,000
 consumers, 104 weeks; --quick: two values per lever (the shipped one and the grid's
-first) x 2 replications of 400 consumers. Writes docs/data/strategy_levers.csv (one row
-per point) and docs/data/strategy_levers_best.csv (best against shipped).
+first) x 2 replications of 400 consumers. Writes data/strategy_levers.csv (one row
+per point) and data/strategy_levers_best.csv (best against shipped) under
+runs/experiments/ (--write-docs: docs/).
 """
 
 from __future__ import annotations

@@ -29,13 +29,16 @@ from .results import package_version
 from .scenario import Scenario, load_scenario, scenario_from_dict
 from .validate import SCENARIOS
 
+#: Ties each new consumer attaches in the benchmark's Barabasi-Albert network.
+BENCH_M = 5
+
 
 def bench_scenario(n: int) -> Scenario:
     """Network Bass on BA(n, 5) with small p and q, so nearly everyone scans every step."""
     return scenario_from_dict({
         "name": f"bench-{n}",
         "population": {"size": n},
-        "network": {"kind": "barabasi_albert", "m": 5, "seed": 1},
+        "network": {"kind": "barabasi_albert", "m": BENCH_M, "seed": 1},
         "diffusion": {"model": "bass", "p": 0.002, "q": 0.05},
         "run": {"seed": 7},
     })
@@ -110,7 +113,7 @@ def main(sizes: list[int], *, steps: int = 20, reference_steps: int = 3,
         base = bench_scenario(n)
         network = build_network(base)
         commerce = load_scenario(SCENARIOS / "engagement.toml", [
-            f"population.size={n}", "network.m=5", "network.weak_share=0",
+            f"population.size={n}", f"network.m={BENCH_M}", "network.weak_share=0",
             "network.seed=1", "run.seed=7"])
         elapsed, _ = _time_fast(commerce, network, steps, threads)
         per_edge = elapsed / (steps * network.n_edges) * 1e9

@@ -8,11 +8,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from . import jit
 from .errors import WomError
 from .fast import WomModel
+from .memory import batch_size, check_memory
 from .network import Network, build_network
 from .network.resample import (
     FIXED_KINDS,
@@ -20,15 +20,10 @@ from .network.resample import (
     replication_network,
     resamples,
 )
+from .progress import progress_bar
 from .reference import ReferenceModel
 from .results import metadata
 from .scenario import Scenario, load_scenario, scenario_from_dict
-
-# A batch of the fast engine holds arrays of shape (replications, consumers); above this
-# many cells the replications are split into several batches to bound memory (about
-# 80 MB for the presets' int32 state; the commerce model keeps some 150 bytes per cell,
-# so it gets a tenth as many).
-BATCH_CELLS = 20_000_000
 
 
 def with_run(scenario: Scenario, **run: Any) -> Scenario:
@@ -75,14 +70,9 @@ def networks_summary(runs: list[dict[str, Any]]) -> str:
 
 def _batches(scenario: Scenario, engine: str, first: int, network: Network | None
              ) -> list[range]:
-    """The replications each model simulates: one per model for the reference engine
-    and for resampled networks, else as many as :data:`BATCH_CELLS` allows."""
+    """The replications each model simulates (:func:`sim.memory.batch_size`)."""
     plan = scenario.run
-    if engine == "fast" and network is not None:
-        cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
-        batch = max(1, min(plan.replications, cells // max(network.n, 1)))
-    else:
-        batch = 1
+    batch = batch_size(scenario, engine, network.n if network is not None else 1)
     last = first + plan.replications
     return [range(start, min(start + batch, last)) for start in range(first, last, batch)]
 
@@ -94,6 +84,19 @@ def _model(scenario: Scenario, engine: str, reps: range, network: Network
         return WomModel(scenario, replications=len(reps), first_replication=reps.start,
                         network=network)
     return ReferenceModel(scenario, replication=reps.start, network=network)
+
+
+def _check_arguments(engine: str, first_replication: int, threads: int | None) -> None:
+    """Refuse a bad engine or first replication; set the fast engine's threads."""
+    if engine not in ("fast", "reference"):
+        raise WomError(f"engine: expected 'fast' or 'reference', found {engine!r}")
+    if first_replication < 0:
+        raise WomError(f"first_replication: must be >= 0, found {first_replication}")
+    if engine == "fast":
+        try:
+            jit.set_threads(threads)
+        except ValueError as exc:
+            raise WomError(f"threads: {exc}") from None
 
 
 def run(
@@ -129,7 +132,8 @@ def run(
         numba threads for the fast engine (default: all cores). Results do not depend
         on it.
     progress
-        Show a progress bar.
+        Report progress on stderr: a bar on a terminal, else a line every ~10 s
+        (:func:`sim.progress.progress_bar`).
 
     Returns
     -------
@@ -142,6 +146,12 @@ def run(
         the package version and ``networks``, which networks were used
         (:func:`sim.network.resample.networks_used`).
 
+    Raises
+    ------
+    WomError
+        On a bad argument or scenario, or when the run cannot fit in the memory
+        available (:func:`sim.memory.check_memory`, before anything is allocated).
+
     Examples
     --------
     >>> frame = run("scenarios/bass.toml", replications=10)  # doctest: +SKIP
@@ -150,19 +160,14 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     scenario = with_run(scenario, seed=seed, steps=steps, replications=replications)
-    if engine not in ("fast", "reference"):
-        raise WomError(f"engine: expected 'fast' or 'reference', found {engine!r}")
-    if first_replication < 0:
-        raise WomError(f"first_replication: must be >= 0, found {first_replication}")
-    if engine == "fast":
-        try:
-            jit.set_threads(threads)
-        except ValueError as exc:
-            raise WomError(f"threads: {exc}") from None
+    _check_arguments(engine, first_replication, threads)
+    check_memory(scenario, engine)
     shared = None if resamples(scenario) else build_network(scenario)
+    if scenario.network.kind == "file":  # its size is known once the file is read
+        check_memory(scenario, engine, shared)
     batches = _batches(scenario, engine, first_replication, shared)
-    bar = tqdm(total=len(batches) * scenario.run.steps, disable=not progress, unit="step",
-               desc=scenario.name or "run")
+    bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
+                       unit="step", enabled=progress)
     tables = []
     with bar:
         for reps in batches:

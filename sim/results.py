@@ -80,17 +80,19 @@ def metadata(scenario: Scenario, engine: str) -> dict[str, Any]:
     }
 
 
-def check_out(path: str | Path) -> Path:
+def check_out(path: str | Path, suffixes: tuple[str, ...] = (".parquet", ".csv")) -> Path:
     """Refuse an output file that cannot be written, before any work is done.
 
-    Raises :class:`~sim.errors.WomError` naming ``--out`` for a name that is not
-    ``.parquet`` or ``.csv``, a directory, or a place this process cannot write.
+    Raises :class:`~sim.errors.WomError` naming ``--out`` for a name without one of
+    ``suffixes`` (default ``.parquet`` or ``.csv``), a directory, or a place this
+    process cannot write.
     """
     path = Path(path)
-    if path.suffix.lower() not in (".parquet", ".csv"):
-        raise WomError(f"--out {path}: expected a .parquet or .csv file name")
+    names = " or ".join(suffixes)
+    if path.suffix.lower() not in suffixes:
+        raise WomError(f"--out {path}: expected a {names} file name")
     if path.is_dir():
-        raise WomError(f"--out {path}: is a directory; give a .parquet or .csv file name")
+        raise WomError(f"--out {path}: is a directory; give a {names} file name")
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

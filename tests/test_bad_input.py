@@ -7,6 +7,7 @@ message on stderr naming the file, key or line at fault, and no file left behind
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
     ("set-network-seed-2**64", {"s.toml": SCENARIO}, _set("network.seed=18446744073709551616"),
      ["--set network.seed", "9223372036854775807"]),
     ("option-seed-2**63", {"s.toml": SCENARIO}, _run("--seed", "9223372036854775808"),
-     ["run.seed", "9223372036854775807"]),
+     ["--seed", "9223372036854775807"]),
     ("price-inf", {"s.toml": SCENARIO}, _set("product.price=inf"),
      ["--set product.price", "finite number"]),
     ("price-nan", {"s.toml": SCENARIO}, _set("product.price=nan"),
@@ -241,3 +242,234 @@ def test_a_closed_pipe_ends_quietly() -> None:
     _, err = keys.communicate(timeout=120)
     assert keys.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+# --- sweeps: an --out that cannot be written, corrupt parts (wom sweep, wom analyze)
+
+
+def _sweep(*args: str) -> list[str]:
+    return ["sweep", "s.toml", "--param", "diffusion.q=0.1,0.2", "--replications", "1",
+            "--workers", "1", "--quiet", *args]
+
+
+SWEEP_CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
+    ("sweep-out-sys", {"s.toml": SCENARIO}, _sweep("--out", "/sys/wom_sweep"),
+     ["--out /sys/wom_sweep", "cannot write in /sys"]),
+    ("sweep-out-proc", {"s.toml": SCENARIO}, _sweep("--out", "/proc/wom_sweep"),
+     ["--out /proc/wom_sweep", "cannot write in /proc"]),
+    ("sweep-out-under-a-file", {"s.toml": SCENARIO, "f.txt": "mine"},
+     _sweep("--out", "f.txt/sub"), ["--out f.txt/sub", "f.txt is not a directory"]),
+    ("sweep-out-is-a-file", {"s.toml": SCENARIO, "f.txt": "mine"}, _sweep("--out", "f.txt"),
+     ["--out f.txt", "exists and is not a directory"]),
+    ("robustness-out-proc", {"a.toml": "base = \"{}\"\n".format(
+        Path(__file__).resolve().parents[1] / "scenarios" / "push.toml")},
+     ["robustness", "a.toml", "a.toml", "--param", "ads.frequency=1,2", "--steps", "2",
+      "--set", "population.size=200", "--out", "/proc/wom_map"],
+     ["--out /proc/wom_map", "cannot write in /proc"]),
+    ("analyze-out-proc", {}, ["analyze", "S", "--out", "/proc/report"],
+     ["--out /proc/report", "cannot write in /proc"]),
+    ("analyze-out-under-a-file", {"f.txt": "mine"}, ["analyze", "S", "--out", "f.txt/r"],
+     ["--out f.txt/r", "f.txt is not a directory"]),
+]
+
+
+def _truncate(data: bytes) -> bytes:
+    return data[:100]
+
+
+def _flip_middle(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]
+
+
+def _flip_footer(data: bytes) -> bytes:
+    return data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:]
+
+
+#: (id, how part p000000_r0000 of the sweep S is damaged, strings the message must hold)
+CORRUPT_CASES = [
+    ("analyze-truncated-part", _truncate, ["100 bytes"]),
+    ("analyze-part-changed-in-the-middle", _flip_middle, ["SHA-256 differs"]),
+    ("analyze-part-changed-in-the-footer", _flip_footer, ["SHA-256 differs"]),
+]
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The files of a finished small sweep ``S`` (relative path -> bytes)."""
+    folder = tmp_path_factory.mktemp("sweep")
+    (folder / "s.toml").write_text(SCENARIO)
+    argv = _sweep("--out", str(folder / "S"))
+    assert main([argv[0], str(folder / "s.toml"), *argv[2:]]) == 0
+    return {str(p.relative_to(folder)): p.read_bytes() for p in (folder / "S").rglob("*")
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def _expect_one_message(argv: list[str], folder: Path, culprit: list[str],
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    before = _listing(folder)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and errors[0].startswith("wom"), err
+    for part in culprit:
+        assert part in err, f"{part!r} not in {err!r}"
+    assert _listing(folder) == before
+
+
+@pytest.mark.parametrize(("files", "argv", "culprit"), [c[1:] for c in SWEEP_CASES],
+                         ids=[c[0] for c in SWEEP_CASES])
+def test_bad_sweep_input_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    finished_sweep: dict[str, bytes], files: dict[str, str | bytes], argv: list[str],
+    culprit: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {**finished_sweep, **files} if "analyze" in argv else files)
+    _expect_one_message(argv, tmp_path, culprit, capsys)
+
+
+@pytest.mark.parametrize(("damage", "why"), [c[1:] for c in CORRUPT_CASES],
+                         ids=[c[0] for c in CORRUPT_CASES])
+def test_a_corrupt_sweep_part_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    finished_sweep: dict[str, bytes], damage, why: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    part = "S/parts/p000000_r0000.parquet"
+    _write(tmp_path, {**finished_sweep, part: damage(finished_sweep[part])})
+    _expect_one_message(["analyze", "S", "--metric", "adopted"], tmp_path,
+                        ["S: 1 corrupt part: p000000_r0000.parquet", *why,
+                         "run the sweep again with --resume"], capsys)
+
+
+# --- Issue 12 (memory, weight scale, weights naming file and line, flags named as typed).
+# (id, files, argv, strings the message must contain, strings it must not contain)
+#: A cascade on a csv edge list (a preset that cannot use distrust ties).
+CASCADE_CSV = CASCADE.replace("edges.txt", "edges.csv")
+#: A linear threshold on ``edges.txt``.
+THRESHOLD = CASCADE.replace("independent_cascade", "linear_threshold")
+WEIGHT_SCALE = ["--set network.weight_scale", "expected 'none', 'max-abs' or a finite number"]
+HUGE = "1000000000000"
+MEMORY = ["needs about", "of memory", "is available"]
+
+MORE_CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str], list[str]]] = [
+    ("memory-population", {"s.toml": SCENARIO}, _set(f"population.size={HUGE}"),
+     ["population.size: a run on 1,000,000,000,000 consumers", *MEMORY,
+      "lower population.size or network.m"], []),
+    ("memory-steps", {"s.toml": SCENARIO}, _run("--steps", "99999999999999999999"),
+     ["run.steps:", "--steps", *MEMORY], []),
+    ("memory-replications", {"s.toml": SCENARIO},
+     _run("--replications", "99999999999999999999"),
+     ["run.replications:", "--replications", *MEMORY], []),
+    ("memory-reference-engine", {"s.toml": SCENARIO},
+     [*_set("population.size=200000000"), "--engine", "reference"],
+     ["population.size", "(reference engine)", "--engine fast", *MEMORY], []),
+    ("memory-compare", {"s.toml": SCENARIO},
+     ["compare", "s.toml", "s.toml", "--set", f"population.size={HUGE}"],
+     ["population.size", *MEMORY], []),
+    ("memory-sweep-point", {"s.toml": SCENARIO},
+     ["sweep", "s.toml", "--param", f"population.size=100,{HUGE}", "--out", "sweep"],
+     [f"sweep point 1 (population.size={HUGE})", "population.size", *MEMORY], []),
+    ("weight-scale-0", {"s.toml": SCENARIO}, _set("network.weight_scale=0"),
+     [*WEIGHT_SCALE, "found 0"], []),
+    ("weight-scale-negative", {"s.toml": SCENARIO}, _set("network.weight_scale=-2.5"),
+     [*WEIGHT_SCALE, "found -2.5"], []),
+    ("weight-scale-nan", {"s.toml": SCENARIO}, _set("network.weight_scale=nan"),
+     [*WEIGHT_SCALE, "found nan"], []),
+    ("weight-scale-inf", {"s.toml": SCENARIO}, _set("network.weight_scale=inf"),
+     [*WEIGHT_SCALE, "found inf"], []),
+    ("weight-scale-unknown-word", {"s.toml": SCENARIO}, _set("network.weight_scale=maxabs"),
+     [*WEIGHT_SCALE, "found 'maxabs'"], []),
+    ("weight-scale-quoted-number", {"s.toml": SCENARIO}, _set('network.weight_scale="10"'),
+     [*WEIGHT_SCALE, "found '10'"], []),
+    ("weight-scale-bool", {"s.toml": SCENARIO}, _set("network.weight_scale=true"),
+     [*WEIGHT_SCALE, "found True"], []),
+    ("weight-scale-in-file", {"s.toml": SCENARIO.replace("m = 2\n", "m = 2\nweight_scale = 0\n")},
+     _run(), ["s.toml", "network.weight_scale", "found 0"], ["--set"]),
+    ("weight-scale-max-abs-all-zero",
+     {"s.toml": ON_FILE.format("e.txt"), "e.txt": "0 1 0\n1 2 0\n"},
+     _set("network.weight_scale=max-abs"),
+     ["network.weight_scale", "'max-abs' needs a nonzero weight", "e.txt"], []),
+    ("weight-scale-overflows-float32",
+     {"s.toml": ON_FILE.format("e.txt"), "e.txt": "0 1 3e38\n1 2 1\n"},
+     _set("network.weight_scale=0.001"),
+     ["network.weight_scale", "e.txt", "beyond float32"], ["RuntimeWarning"]),
+    ("tsv-weight-1e40",
+     {"s.toml": ON_FILE.format("e.tsv"), "e.tsv": "a\tb\tweight\n0\t1\t1\n1\t2\t1e40\n"},
+     _run(), ["e.tsv", "line 3", "'1e40' does not fit in float32"], ["Warning"]),
+    ("gzip-weight-1e40",
+     {"s.toml": ON_FILE.format("e.txt.gz"), "e.txt.gz": gzip.compress(b"0 1 1\n1 2 1e40\n")},
+     _run(), ["e.txt.gz", "line 2", "'1e40' does not fit in float32"], ["Warning"]),
+    ("csv-weight-column-minus-1e39",
+     {"s.toml": ON_FILE.format("e.csv"), "e.csv": "a,b,w\n0,1,1\n1,2,-1e39\n"},
+     _set("network.weight_column=w"), ["e.csv", "line 3", "float32"], ["Warning"]),
+    ("csv-negative-weight-preset",
+     {"s.toml": CASCADE_CSV, "edges.csv": "source,target,weight\n0,1,1\n1,2,0.5\n2,3,-1\n"},
+     _run(), ["edges.csv", "line 4", "negative", "independent_cascade"], []),
+    ("negative-weight-linear-threshold",
+     {"s.toml": THRESHOLD, "edges.txt": "# signed\n0 1 1\n1 2 -0.25\n"},
+     _run(), ["edges.txt", "line 3", "negative", "linear_threshold"], []),
+    ("negative-weight-network-bass",
+     {"s.toml": ON_FILE.format("edges.txt"), "edges.txt": "0 1 -1\n1 2 1\n"},
+     _run(), ["edges.txt", "line 1", "negative", "bass"], []),
+    ("bench-sizes-0", {}, ["bench", "--sizes", "0"], ["--sizes", "found '0'"],
+     ["population.size"]),
+    ("bench-sizes-5", {}, ["bench", "--sizes", "5"], ["--sizes", ">= 6"], ["network.m"]),
+    ("bench-sizes-word", {}, ["bench", "--sizes", "1000,lots"], ["--sizes", "'1000,lots'"],
+     []),
+    ("bench-sizes-huge", {}, ["bench", "--sizes", "10000000000000"],
+     ["--sizes 10000000000000", *MEMORY], ["population.size"]),
+    ("bench-threads", {}, ["bench", "--threads", "999"], ["--threads", "999"], []),
+    ("run-threads", {"s.toml": SCENARIO}, _run("--threads", "999"), ["--threads", "999"],
+     ["error: threads:"]),
+    ("compare-seed-2**63", {"s.toml": SCENARIO},
+     ["compare", "s.toml", "s.toml", "--seed", "9223372036854775808"],
+     ["--seed", "9223372036854775807"], ["run.seed"]),
+    ("sweep-seed-2**63", {"s.toml": SCENARIO},
+     ["sweep", "s.toml", "--param", "diffusion.q=0.1,0.2", "--seed", "9223372036854775808",
+      "--out", "sweep"], ["--seed", "9223372036854775807"], ["run.seed"]),
+    ("validate-out-suffix", {}, ["validate", "--out", "report.txt"],
+     ["--out report.txt", ".md"], []),
+    ("validate-out-sys", {}, ["validate", "--quick", "--out", "/sys/wom/report.md"],
+     ["--out /sys/wom/report.md", "cannot write"], []),
+    ("validate-seeds-1", {}, ["validate", "--seeds", "1"], ["--seeds", "at least 2"], []),
+]
+
+
+@pytest.mark.parametrize(("files", "argv", "culprit", "absent"), [c[1:] for c in MORE_CASES],
+                         ids=[c[0] for c in MORE_CASES])
+def test_more_bad_input_names_its_culprit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | bytes], argv: list[str], culprit: list[str], absent: list[str],
+) -> None:
+    """As above; and no warning leaks, nor an internal name in place of the culprit."""
+    kept = _Kept(capsys)
+    test_bad_input_is_one_message_and_exit_code_2(tmp_path, monkeypatch, kept, files, argv,
+                                                   culprit)
+    assert "Warning" not in kept.err
+    for part in absent:
+        assert part not in kept.err, f"{part!r} in {kept.err!r}"
+
+
+class _Kept:
+    """``capsys`` that keeps what it read, for more checks after the shared ones."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+        self.err = ""
+
+    def readouterr(self) -> pytest.CaptureResult[str]:
+        result = self.capsys.readouterr()
+        self.err = result.err
+        return result
+
+
+def test_sixty_bad_inputs_at_least() -> None:
+    ids = [c[0] for c in CASES] + [c[0] for c in MORE_CASES]
+    assert len(ids) >= 60 and len(set(ids)) == len(ids)

@@ -66,7 +66,6 @@ def test_reference_engine_from_the_cli(tmp_path):
           "--set", "network.path=nowhere.txt"], "nowhere.txt: no such file"),
         (["run", str(SCENARIOS / "bass.toml"), "--set", "seeding.count=20000"],
          "seeding.count: 20000 seeds"),
-        (["run", str(SCENARIOS / "bass.toml"), "--threads", "99"], "threads"),
     ],
 )
 def test_bad_input_is_one_message_and_exit_2(args, expected, capsys):

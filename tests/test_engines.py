@@ -85,7 +85,7 @@ def test_batches_do_not_change_results(monkeypatch):
                        diffusion={"model": "independent_cascade", "p": 0.2},
                        seeding={"count": 3}, run={"replications": 5})
     whole = run(sc, seed=4)
-    monkeypatch.setattr("sim.experiment.BATCH_CELLS", 2 * 200)  # two replications a batch
+    monkeypatch.setattr("sim.memory.BATCH_CELLS", 2 * 200)  # two replications a batch
     assert_frame_equal(run(sc, seed=4), whole)
 
 

@@ -65,7 +65,7 @@ def test_replication_keeps_its_network_however_the_run_is_split(monkeypatch):
                        run(sc, seed=3, replications=2, first_replication=2)],
                       ignore_index=True)
     assert_frame_equal(parts, whole)
-    monkeypatch.setattr("sim.experiment.BATCH_CELLS", 2 * 200)
+    monkeypatch.setattr("sim.memory.BATCH_CELLS", 2 * 200)
     assert_frame_equal(run(sc, seed=3), whole)
     fixed = run(cascade(resample=False), seed=3)
     assert not fixed["adopted"].equals(whole["adopted"])

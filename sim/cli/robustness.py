@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ..sweep import analyze_robustness, plan_robustness, robustness_text, run_robustness
 from ..sweep.robustness import DEFAULT_METRICS, RESULT
-from .sweep import add_design_options, add_executor_options
+from .sweep import add_design_options, add_executor_options, stops_on_sigterm
 
 _EPILOG = f"""\
 Both scenarios run at every design point with the point's values, the same seed and the
@@ -57,6 +56,7 @@ def add_robustness_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+@stops_on_sigterm
 def cmd_robustness(args: argparse.Namespace) -> int:
     """The ``wom robustness`` command: plan, run both sweeps, map and summarise; returns 0."""
     plan = plan_robustness(args.a, args.b, args.params, metrics=args.metrics or None,
@@ -77,7 +77,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     results = run_robustness(plan, args.out, workers=args.workers, dask=args.dask,
                              scheduler=args.scheduler, resume=args.resume,
                              threads=args.threads,
-                             progress=not args.quiet and sys.stderr.isatty())
+                             progress=not args.quiet)
     for label, result in zip((a, b), results, strict=True):
         print(f"{'runs ' + label:<16.16} {result.done_runs:,} run now, {result.skipped_runs:,} "
               f"skipped; {result.executor}, {result.elapsed:.1f} s")

@@ -17,6 +17,7 @@ from .. import jit
 from ..comparison import SPEND_GAP, compare
 from ..errors import WomError
 from ..experiment import run
+from ..memory import available_memory, estimate, size_text
 from ..metrics import (
     KEY_KPIS,
     LOWER_IS_BETTER,
@@ -27,7 +28,7 @@ from ..metrics import (
 )
 from ..results import check_out, write_table
 from ..scenario import keys_markdown, keys_text, load_scenario
-from .types import nonnegative, positive
+from .types import nonnegative, positive, seed, threads
 
 
 class _AtLeastTwo(argparse.Action):
@@ -51,7 +52,7 @@ def _add_run_options(parser: argparse.ArgumentParser, *, several: bool = False) 
     else:
         parser.add_argument("scenario", help="scenario TOML file")
         first = ""
-    parser.add_argument("--seed", type=nonnegative, help=f"run seed (default: {first}run.seed)")
+    parser.add_argument("--seed", type=seed, help=f"run seed (default: {first}run.seed)")
     parser.add_argument("--steps", type=nonnegative, help=f"steps (default: {first}run.steps)")
     parser.add_argument("--replications", type=positive,
                         help=f"replications (default: {first}run.replications)")
@@ -66,9 +67,10 @@ def _add_engine_options(parser: argparse.ArgumentParser, out: str) -> None:
     """--engine, --threads, --out and --quiet."""
     parser.add_argument("--engine", choices=("fast", "reference"), default="fast",
                         help="fast (numba, default) or reference (one Mesa agent per consumer)")
-    parser.add_argument("--threads", type=positive, help="numba threads (default: all cores)")
+    parser.add_argument("--threads", type=threads, help="numba threads (default: all cores)")
     parser.add_argument("--out", help=f"write {out} to FILE.parquet or FILE.csv")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress (a bar on a terminal, else a line every ~10 s)")
 
 
 def add_run_parsers(sub: Any) -> None:
@@ -102,7 +104,7 @@ def add_run_parsers(sub: Any) -> None:
     p_bench.add_argument("--steps", type=positive, default=20, help="fast-engine steps")
     p_bench.add_argument("--reference-steps", type=positive, default=3,
                          help="reference-engine steps (it is slow)")
-    p_bench.add_argument("--threads", type=positive, help="numba threads (default: all cores)")
+    p_bench.add_argument("--threads", type=threads, help="numba threads (default: all cores)")
 
 
 def add_validate_parser(sub: Any) -> None:
@@ -120,6 +122,9 @@ def add_validate_parser(sub: Any) -> None:
     p_validate.add_argument("--out", type=Path, default=Path("validation/report.md"),
                             help="markdown report; PNG figures go next to it "
                                  "(default: validation/report.md)")
+    p_validate.add_argument("--quiet", action="store_true",
+                            help="no progress (a bar on a terminal, else a line every ~10 s, "
+                                 "and a line as each part starts)")
 
 
 def _warn_compile() -> None:
@@ -138,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     frame = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
                 engine=args.engine, threads=args.threads,
-                progress=not args.quiet and sys.stderr.isatty())
+                progress=not args.quiet)
     elapsed = time.perf_counter() - started
     s = summarize_adoption(frame)
     meta = frame.attrs
@@ -311,7 +316,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  replications=args.replications, engine=args.engine,
                                  threads=args.threads, labels=labels,
                                  allow_different_markets=args.allow_different_markets,
-                                 progress=not args.quiet and sys.stderr.isatty())
+                                 progress=not args.quiet)
     elapsed = time.perf_counter() - started
     meta = combined.attrs
     runs = meta["scenarios"]
@@ -345,13 +350,25 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """``wom bench``: time the fast engine against the reference; returns 0."""
+    from ..bench import BENCH_M, bench_scenario
     from ..bench import main as bench_main
 
+    smallest = BENCH_M + 1
     try:
         sizes = [int(s) for s in args.sizes.split(",")]
     except ValueError:
-        raise WomError(f"--sizes: expected comma-separated integers, found {args.sizes!r}") \
-            from None
+        sizes = []
+    if not sizes or min(sizes) < smallest:
+        raise WomError(f"--sizes: expected comma-separated integers >= {smallest} (the "
+                       f"benchmark's network attaches {BENCH_M} ties per consumer), found "
+                       f"{args.sizes!r}")
+    free = available_memory()
+    for size in sizes:  # the reference engine, the most demanding, runs on every size
+        need = estimate(bench_scenario(size), "reference")
+        if need is not None and need.total > free:
+            raise WomError(f"--sizes {size}: the benchmark on {size:,} consumers needs about "
+                           f"{size_text(need.total)} of memory but {size_text(free)} is "
+                           "available")
     _warn_compile()
     bench_main(sizes, steps=args.steps, reference_steps=args.reference_steps,
                threads=args.threads)
@@ -364,8 +381,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.seeds is not None and args.seeds < 2:
         raise WomError(f"--seeds: at least 2 are needed for an interval, found {args.seeds}")
+    check_out(args.out, (".md",))
     _warn_compile()
-    checks = write_report(args.out, quick=args.quick, seeds=args.seeds)
+    checks = write_report(args.out, quick=args.quick, seeds=args.seeds, quiet=args.quiet)
     print(text(checks))
     print(f"networks: {networks()}")
     return exit_code(checks)

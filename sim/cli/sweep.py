@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
+import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from ..sweep import DESIGNS, analyze_sweep, plan_sweep, read_manifest, report_text, run_sweep
-from .types import nonnegative, positive
+from .types import nonnegative, positive, seed, threads
 
 _EPILOG = """\
 SPEC is a list (0.1,0.2,0.5; choices and booleans too: seeding.strategy=random,degree)
@@ -17,7 +20,9 @@ sample between the smallest and largest value of SPEC. Integer keys get integers
 
 Every point runs replications 0..R-1 with the same seed (common random numbers). Each
 run is one Parquet part: DIR/parts/pPOINT_rREP.parquet; pandas.read_parquet(DIR) loads
-them all. Re-running the same command into DIR resumes it.
+them all. Re-running the same command into DIR resumes it: parts whose size or SHA-256
+differ from DIR/_parts.jsonl (recorded when written) are rerun. Killing a sweep is safe:
+its worker processes exit with it.
 
 examples:
   wom sweep scenarios/push.toml --param ads.frequency=1:5:5 --param ads.reach=0.1,0.3 \\
@@ -41,7 +46,7 @@ def add_design_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replications", type=positive, metavar="N",
                    help="replications per point (default: run.replications)")
     p.add_argument("--steps", type=nonnegative, metavar="N", help="steps (default: run.steps)")
-    p.add_argument("--seed", type=nonnegative, metavar="N",
+    p.add_argument("--seed", type=seed, metavar="N",
                    help="seed of every point and of the sampler (default: run.seed)")
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY=VALUE",
@@ -55,7 +60,7 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
                    help="fast (numba, default) or reference (one Mesa agent per consumer)")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="parallel workers (default: all cores; 1 runs in this process)")
-    p.add_argument("--threads", type=positive, metavar="N",
+    p.add_argument("--threads", type=threads, metavar="N",
                    help="numba threads per worker (default: all cores with --workers 1, "
                         "else 1)")
     executors = p.add_mutually_exclusive_group()
@@ -67,7 +72,8 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the sweep in DIR (an error if DIR holds none); re-running "
                         "the same command resumes as well")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress (a bar on a terminal, else a line every ~10 s)")
 
 
 def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -84,6 +90,37 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a sweep: it stops as on Ctrl+C (workers stop, finished parts stay)."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def stops_on_sigterm(command: Callable[[argparse.Namespace], int]
+                      ) -> Callable[[argparse.Namespace], int]:
+    """Run ``command`` with SIGTERM raising :class:`Terminated` in the main thread, and
+    end it with a message and exit code 143 (128 + SIGTERM)."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return command(args)
+        except Terminated:
+            print(f"wom: terminated; the finished runs are kept in {args.out}: run the same "
+                  "command again to resume", file=sys.stderr)
+            return 128 + signal.SIGTERM
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return run
+
+
+def _repaired(parts: int) -> str:
+    return f"; {parts:,} corrupt or missing parts rerun" if parts else ""
+
+
 def _ms(seconds: float) -> str:
     return "n/a" if not math.isfinite(seconds) else f"{seconds * 1000:,.1f} ms"
 
@@ -94,6 +131,7 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole:.1%}"
 
 
+@stops_on_sigterm
 def cmd_sweep(args: argparse.Namespace) -> int:
     """The ``wom sweep`` command: plan, run and print a summary; returns the exit code."""
     plan = plan_sweep(args.scenario, args.params, design=args.design, samples=args.samples,
@@ -107,9 +145,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           flush=True)
     result = run_sweep(plan, args.out, workers=args.workers, dask=args.dask,
                        scheduler=args.scheduler, resume=args.resume, threads=args.threads,
-                       progress=not args.quiet and sys.stderr.isatty())
+                       progress=not args.quiet)
     print(f"runs          {result.done_runs:,} run now, {result.skipped_runs:,} skipped "
-          f"(already done: {result.skipped_points:,} points)")
+          f"(already done: {result.skipped_points:,} points{_repaired(result.repaired)})")
     workers = f"{result.workers} worker{'s' if result.workers != 1 else ''}"
     restarts = f", {result.restarts} pool restarts" if result.restarts else ""
     print(f"executor      {result.executor}, {workers}{restarts}")

@@ -56,9 +56,16 @@ def either(a: float, b: float) -> float:
 
 @register_jitable(inline="always")
 def pressure(beta: float, weight: float, trust: float) -> float:
-    """Word-of-mouth pressure of one message over a tie: ``beta * |w| * trust``
-    (Goldenberg, Libai and Muller 2001)."""
-    return beta * abs(weight) * trust
+    """Word-of-mouth pressure of one message over a tie: ``min(1, beta * |w| * trust)``
+    (Goldenberg, Libai and Muller 2001).
+
+    The cap keeps the pull of one tie a probability on weights beyond 1 (ratings such
+    as -10..10 read from a file): the listener's chance that no message got through,
+    ``prod(1 - x_j)``, then never goes negative, so a stronger tie or one more talking
+    tie never lowers the pull. It is never below 0: ``beta``, ``|w|`` and ``trust``
+    are not negative. Shipped networks have ``|w| <= 1``, where the cap never binds.
+    """
+    return min(1.0, beta * abs(weight) * trust)
 
 
 @register_jitable(inline="always")

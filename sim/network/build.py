@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..rng import Purpose, stream_key, uniform_array
 from .clustered import clustered
-from .csr import Network
+from .csr import MAX_WEIGHT, Network
 from .generators import (
     barabasi_albert,
     complete,
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 def build_network(scenario: Scenario) -> Network:
     """The network described by ``scenario.network``, with its weak ties.
 
-    Random networks are seeded by ``network.seed``, else by ``run.seed``. A share
+    Random networks are seeded by ``network.seed``, else by ``run.seed``. Weights are
+    first divided as ``network.weight_scale`` says (:func:`scale_weights`). A share
     ``network.weak_share`` of the ties is then made weak: drawn at random
     (``network.tie_strength = "random"``, :func:`tie_strengths`) or the ties of lowest
     neighbourhood overlap (``"overlap"``, :func:`sim.network.ties.overlap_weak_ties`).
@@ -58,11 +59,14 @@ def build_network(scenario: Scenario) -> Network:
         If the network does not fit the population (a file with another number of
         consumers, ``m`` or ``k`` not below the population, block sizes that do not add
         up).
+        Or if ``network.weight_scale`` cannot scale the weights (all 0 with
+        ``max-abs``, or too large for float32 once divided).
     NetworkError
         If the generator or the edge-list loader refuses its arguments or file.
     """
-    net = _build_graph(scenario)
     cfg = scenario.network
+    net = scale_weights(_build_graph(scenario), cfg.weight_scale,
+                        str(cfg.path) if cfg.kind == "file" else cfg.kind)
     if cfg.weak_share <= 0 or net.n_edges == 0:
         return net
     seed = cfg.seed if cfg.seed is not None else scenario.run.seed
@@ -74,6 +78,48 @@ def build_network(scenario: Scenario) -> Network:
     weights = tie_strengths(net.weights, net.indices.astype(np.int64), listener,
                             cfg.weak_share, cfg.weak_weight, seed)
     return dataclasses.replace(net, weights=weights)
+
+
+def scale_weights(net: Network, scale: str | float, source: str) -> Network:
+    """``net`` with every tie weight divided as ``network.weight_scale`` says.
+
+    Parameters
+    ----------
+    net : Network
+        The network as built or loaded.
+    scale : {"none", "max-abs"} or float
+        ``"none"`` keeps the weights; ``"max-abs"`` divides them by the largest
+        ``|w|``, so they fall in [-1, 1]; a number > 0 divides them by it.
+    source : str
+        The file or generator the weights come from, for messages.
+
+    Returns
+    -------
+    Network
+        ``net`` itself when nothing changes, else a copy with float32 weights.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``network.weight_scale``: ``max-abs`` on weights that are all 0, or a
+        divisor that takes a weight beyond float32.
+    """
+    if scale == "none" or net.n_edges == 0:
+        return net
+    weights = net.weights.astype(np.float64)
+    top = float(np.abs(weights).max())
+    if scale == "max-abs":
+        if top == 0:
+            raise ScenarioError(f"network.weight_scale: 'max-abs' needs a nonzero weight; "
+                                f"every weight of {source} is 0")
+        divisor = top
+    else:
+        divisor = float(scale)
+    if top / divisor > MAX_WEIGHT:
+        raise ScenarioError(f"network.weight_scale: {divisor:g} takes the largest weight of "
+                            f"{source}, {top:g}, to {top / divisor:g}, beyond float32 "
+                            f"(|w| <= {MAX_WEIGHT:.4g})")
+    return dataclasses.replace(net, weights=(weights / divisor).astype(np.float32))
 
 
 def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_share: float,

@@ -103,7 +103,8 @@ class FieldInfo:
     kind
         ``float``, ``int``, ``bool``, ``choice`` (a string from ``choices``), ``str``,
         ``path`` or ``list``. A key that also takes a list (``network.blocks``) has the
-        kind of its scalar form.
+        kind of its scalar form; one that takes words or a number
+        (``network.weight_scale``) is a ``choice`` of its words.
     type_name
         The annotation as written, e.g. ``"float | None"``.
     optional
@@ -164,8 +165,9 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
         args = typing.get_args(annotation)
         parts = [_kind(arg) for arg in args if arg is not type(None)]
         optional = type(None) in args
-        if all(kind == "choice" for kind, _, _ in parts):
-            return "choice", tuple(c for _, choices, _ in parts for c in choices), optional
+        choices = tuple(c for kind, cs, _ in parts if kind == "choice" for c in cs)
+        if choices:  # words, or also a number (network.weight_scale): a choice key
+            return "choice", choices, optional
         return parts[0][0], (), optional
     if origin is list:
         return "list", (), False

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -100,6 +101,12 @@ class NetworkConfig(Section):
     weight_column: str | None = market(
         None, description="CSV/TSV weight column (default: a column named 'weight' if present)."
     )
+    weight_scale: Literal["none", "max-abs"] | float = market(
+        "none",
+        description="Divide every tie weight by this before the run: none (keep them), "
+        "max-abs (the largest |w|, so weights fall in [-1, 1]) or a number > 0 (e.g. 10 "
+        "for ratings from -10 to 10). Any kind of network; weak ties are marked after.",
+    )
     mean_degree: float | None = market(
         None, gt=0, description="erdos_renyi: expected degree (alternative to edge_probability)."
     )
@@ -161,6 +168,17 @@ class NetworkConfig(Section):
         "Onnela et al. 2007: they bridge communities).")
 
     seed_fits = field_validator("seed")(seed_fits)
+
+    @field_validator("weight_scale", mode="plain")
+    @classmethod
+    def _scale(cls, value: Any) -> str | float:
+        """One message for every bad value (a union would give one per alternative)."""
+        if isinstance(value, str) and value in ("none", "max-abs"):
+            return value
+        if (isinstance(value, int | float) and not isinstance(value, bool)
+                and math.isfinite(value) and value > 0):
+            return float(value)
+        raise ValueError(f"expected 'none', 'max-abs' or a finite number > 0, found {value!r}")
 
     @model_validator(mode="after")
     def _kind_needs(self) -> NetworkConfig:

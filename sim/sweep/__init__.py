@@ -10,7 +10,8 @@ or Morris trajectories (``morris``, Morris 1991).
 Modules
     :mod:`~sim.sweep.params` (``--param KEY=SPEC`` against the schema),
     :mod:`~sim.sweep.design` (designs and the plan), :mod:`~sim.sweep.store` (the
-    directory: manifest, atomic parts, locking), :mod:`~sim.sweep.executors` (in
+    directory: manifest, atomic parts and their records, locking),
+    :mod:`~sim.sweep.tasks` (one point in a worker), :mod:`~sim.sweep.executors` (in
     process, local processes, Dask), :mod:`~sim.sweep.load` (the tidy table and
     summaries), :mod:`~sim.sweep.analyze` (sensitivity tables and plots) and
     :mod:`~sim.sweep.robustness` (paired maps of B - A: where does a strategy win?).
@@ -23,9 +24,10 @@ Seeds (common random numbers)
 
 Resuming
     The manifest is written before any run. Re-running the same sweep (or adding
-    ``--resume``) skips points whose parts all exist, deletes leftover temporary files
-    and reruns the rest: a sweep killed at any moment ends, once resumed, with every run
-    exactly once. A directory that holds a different sweep is refused.
+    ``--resume``) skips points whose parts all exist and match the size and SHA-256
+    recorded when they were written, deletes leftover temporary files and reruns the
+    rest (corrupt parts included): a sweep killed at any moment ends, once resumed, with
+    every run exactly once. A directory that holds a different sweep is refused.
 
 Timing
     The summary reports per run the simulation time, "scheduling + writing" (writing
@@ -48,7 +50,7 @@ The design references are listed in :mod:`sim.sweep.design`.
 
 from .analyze import MetricReport, analyze_sweep, default_metrics, report_text
 from .design import DESIGNS, MORRIS_LEVELS, SweepPlan, plan_sweep
-from .executors import SweepError, SweepResult, run_sweep
+from .executors import SweepResult, run_sweep
 from .load import (
     FLOW_COLUMNS,
     analysis_files,
@@ -68,6 +70,7 @@ from .robustness import (
     run_robustness,
 )
 from .store import MANIFEST, PART_NAME, PARTS, REPORT, read_manifest
+from .tasks import SweepError
 
 __all__ = [
     "DESIGNS",

@@ -60,7 +60,7 @@ from scipy import stats
 from ..errors import WomError
 from .design import MORRIS_LEVELS
 from .load import FLOW_COLUMNS, load_sweep, summarize_sweep
-from .store import REPORT, read_manifest
+from .store import REPORT, check_writable, read_manifest
 
 __all__ = ["MetricReport", "analyze_sweep", "default_metrics", "figure", "plot_sobol",
            "report_text", "sobol_indices"]
@@ -345,7 +345,8 @@ def analyze_sweep(
     Raises
     ------
     WomError
-        If ``out`` is not a sweep, the sweep is not finished, or a metric is unknown.
+        If ``out`` is not a sweep, the sweep is not finished or holds a corrupt part,
+        the report folder cannot be written, or a metric is unknown.
 
     References
     ----------
@@ -355,6 +356,8 @@ def analyze_sweep(
     """
     out = Path(out)
     manifest = read_manifest(out)
+    report_dir = Path(report_dir) if report_dir is not None else out / REPORT
+    check_writable(report_dir, "--out" if report_dir != out / REPORT else "report folder")
     frame = load_sweep(out)
     total = len(manifest["points"])
     replications = int(manifest["replications"])
@@ -367,7 +370,6 @@ def analyze_sweep(
     for metric in metrics:
         if metrics.count(metric) > 1:
             raise WomError(f"--metric {metric}: given twice")
-    report_dir = Path(report_dir) if report_dir is not None else out / REPORT
     report_dir.mkdir(parents=True, exist_ok=True)
     reports = []
     for metric in metrics:

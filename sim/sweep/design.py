@@ -39,6 +39,7 @@ import numpy as np
 
 from ..errors import ScenarioError, WomError
 from ..experiment import with_run
+from ..memory import check_memory
 from ..results import package_version
 from ..scenario import (
     Scenario,
@@ -265,7 +266,8 @@ def plan_sweep(
     ------
     WomError
         For a bad parameter (see :func:`parse_param`), a repeated key, a bad design or
-        sample count, or any point whose scenario does not validate (the message names
+        sample count, or any point whose scenario does not validate or whose run cannot
+        fit in the memory available (:func:`sim.memory.check_memory`; the message names
         the point and its values).
 
     References
@@ -289,14 +291,27 @@ def plan_sweep(
     base = with_run(base, seed=int(seed), steps=int(steps), replications=int(replications))
     data = base.model_dump(mode="json", exclude_none=True)
     design_out = _design_points(parsed, design, samples, int(seed))
-    entries = [{"point": k, "values": values,
-                "scenario_hash": point_scenario(data, values, source, k).digest()}
-               for k, values in enumerate(design_out[0])]
+    entries = _entries(data, design_out[0], source, engine)
     manifest = _manifest(base, scenario_file, over, parsed, design, samples, design_out,
                          entries, engine)
     return SweepPlan(scenario=base, source=source, params=parsed, design=design,
                      points=design_out[0], replications=int(replications), seed=int(seed),
                      steps=int(steps), engine=engine, manifest=manifest)
+
+
+def _entries(data: dict[str, Any], points: list[dict[str, Any]], source: str, engine: str
+             ) -> list[dict[str, Any]]:
+    """The manifest's entry of each point (number, values, scenario hash), each point's
+    scenario validated and checked to fit in memory (:func:`sim.memory.check_memory`)."""
+    entries = []
+    for k, values in enumerate(points):
+        point = point_scenario(data, values, source, k)
+        try:
+            check_memory(point, engine)
+        except WomError as exc:
+            raise WomError(f"sweep point {k} ({_describe(values)}): {exc}") from None
+        entries.append({"point": k, "values": values, "scenario_hash": point.digest()})
+    return entries
 
 
 def _describe(values: Mapping[str, Any]) -> str:

@@ -1,120 +1,54 @@
 """Running a planned sweep: in this process, on a local process pool, or on Dask.
 
-A point is one task: its replications run as one batch, then its parts are written (an
-unfinished point is rerun whole). Local pools use the ``forkserver`` start method (a
-clean server imports wom-sim once and forks the workers: fast, and safe after numba has
-started its threads); while it starts, this process runs points itself. Each worker
-uses one numba thread; a pool broken by a dying worker is replaced and the unfinished
-points rerun. Dask tasks get ``retries=2`` and need the output directory on a file
-system shared with the workers. Workers write their own parts and return only counts
-and timings; results never depend on the executor (counter-based random numbers).
+A point is one task (:mod:`sim.sweep.tasks`): its replications run as one batch, then
+its parts are written (an unfinished point is rerun whole). Local pools
+(:mod:`sim.sweep.pool`) fork their workers from a ``forkserver``; while it starts, this
+process runs points itself. Each worker uses one numba thread; a pool broken by a dying
+worker is replaced and the unfinished points rerun; workers exit as soon as this process
+ends, however it ends. Dask tasks get ``retries=2`` and need the output directory on a
+file system shared with the workers. Workers write their own parts and return only
+counts, timings and the parts' records, which this process appends to the part index;
+results never depend on the executor (counter-based random numbers).
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
 import json
 import logging
 import math
-import multiprocessing
 import os
-import socket
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
-
 from .. import jit
 from ..errors import WomError
 from ..experiment import run
+from ..progress import progress_bar
 from .design import SweepPlan, point_scenario
-from .store import MANIFEST, PARTS, clean_parts, finished_points, locked, prepare, provenance
-from .store import write_parts as store_parts
+from .pool import LocalPool
+from .store import (
+    MANIFEST,
+    PART_NAME,
+    PARTS,
+    PartIndex,
+    PartsCheck,
+    check_parts,
+    check_writable,
+    clean_parts,
+    describe,
+    locked,
+    prepare,
+    provenance,
+)
+from .tasks import PointDone, PointTask, SweepError, run_point
 
-__all__ = ["SweepError", "SweepResult", "run_sweep"]
-
-# How often a broken local pool (a worker process died) is replaced before giving up.
-_MAX_POOL_RESTARTS = 3
-
-
-class SweepError(WomError):
-    """A sweep could not finish (a run failed); finished parts are kept for ``--resume``."""
-
-
-@dataclass(frozen=True)
-class _PointTask:
-    """What a worker needs to run one point (small and picklable)."""
-
-    point: int
-    values: dict[str, Any]
-    kinds: tuple[tuple[str, str], ...]
-    base: dict[str, Any]
-    source: str
-    replications: int
-    seed: int
-    engine: str
-    threads: int | None
-    parts: str
-    attrs: bytes
-    fault: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class _PointDone:
-    """What a worker returns: counts and timings, never the table."""
-
-    point: int
-    rows: int
-    simulate: float
-    write: float
-    started: float
-    ended: float
-    worker: str
-    simulate_cpu: float = 0.0
-    write_cpu: float = 0.0
-
-
-def _inject(task: _PointTask, stage: str) -> None:
-    """Testing hook: fail once at ``stage`` of one point (a marker file makes it once)."""
-    fault = task.fault
-    if not fault or fault.get("point") != task.point or fault.get("stage", "start") != stage:
-        return
-    marker = Path(fault["marker"])
-    try:
-        marker.touch(exist_ok=False)
-    except FileExistsError:
-        return
-    if fault.get("action") == "exit" and multiprocessing.parent_process() is not None:
-        os._exit(17)  # a worker process dies (in the calling process: raise instead)
-    raise RuntimeError(f"injected fault at point {task.point} ({stage})")
-
-
-def _run_point(task: _PointTask) -> _PointDone:
-    """Run all replications of one point in one batch and write their parts.
-
-    Module-level so that worker processes and Dask workers import it by name.
-    """
-    started = time.time()
-    t0, c0 = time.perf_counter(), time.process_time()
-    _inject(task, "start")
-    scenario = point_scenario(task.base, task.values, task.source, task.point)
-    frame = run(scenario, seed=task.seed, replications=task.replications, engine=task.engine,
-                threads=task.threads)
-    t1, c1 = time.perf_counter(), time.process_time()
-    rows = store_parts(frame, Path(task.parts), task.point, task.values, task.kinds,
-                       task.replications, task.attrs, lambda: _inject(task, "writing"))
-    t2, c2 = time.perf_counter(), time.process_time()
-    return _PointDone(task.point, rows, t1 - t0, t2 - t1, started, time.time(),
-                      f"{socket.gethostname()}:{os.getpid()}", c1 - c0, c2 - c1)
+__all__ = ["SweepResult", "run_sweep"]
 
 
 @dataclass
@@ -144,6 +78,8 @@ class SweepResult:
         (less sensitive than wall time to other programs sharing the cores).
     restarts
         Local pools replaced after a worker process died.
+    repaired
+        Parts found corrupt or missing when the sweep resumed, and run again.
     """
 
     out: Path
@@ -161,6 +97,7 @@ class SweepResult:
     simulate_cpu: float = 0.0
     write_cpu: float = 0.0
     restarts: int = 0
+    repaired: int = 0
 
     @property
     def done_runs(self) -> int:
@@ -199,17 +136,12 @@ def _default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _forkserver() -> multiprocessing.context.BaseContext:
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.sweep"])
-    return ctx
+class Tracker:
+    """Collects results, records their parts and timings, drives the progress bar."""
 
-
-class _Tracker:
-    """Collects results and timings, drives the progress bar."""
-
-    def __init__(self, bar: Any) -> None:
+    def __init__(self, bar: Any, index: PartIndex) -> None:
         self.bar = bar
+        self.index = index
         self.simulate = 0.0
         self.write = 0.0
         self.simulate_cpu = 0.0
@@ -217,7 +149,8 @@ class _Tracker:
         self.spans: dict[str, list[tuple[float, float]]] = {}
         self.done: set[int] = set()
 
-    def add(self, result: _PointDone) -> None:
+    def add(self, result: PointDone) -> None:
+        self.index.add(result.records)
         self.simulate += result.simulate
         self.write += result.write
         self.simulate_cpu += result.simulate_cpu
@@ -242,140 +175,21 @@ def _fail(exc: BaseException, point: int, done: int, total: int, out: Path) -> S
                       "to run the rest")
 
 
-def _run_in_process(tasks: list[_PointTask], track: _Tracker, out: Path,
+def _run_in_process(tasks: list[PointTask], track: Tracker, out: Path,
                     total: int, skipped: int) -> None:
     for task in tasks:
         try:
-            track.add(_run_point(task))
+            track.add(run_point(task))
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:
             raise _fail(exc, task.point, skipped + len(track.done), total, out) from exc
 
-class _LocalRun:
-    """Runs tasks on a process pool; a broken pool (a worker died) is replaced.
-
-    Starting a pool blocks while the fork server imports wom-sim (a few seconds), so the
-    first submissions are made from a thread and this process runs points itself
-    meanwhile, on the core the fork server leaves idle. Afterwards it only schedules,
-    keeping two points per worker in flight.
-    """
-
-    def __init__(self, tasks: list[_PointTask], workers: int, track: _Tracker,
-                 fail: Callable[[BaseException, int], SweepError]) -> None:
-        self.ctx = _forkserver()
-        self.queue = collections.deque(tasks)
-        self.lock = threading.Lock()
-        self.workers = workers
-        self.track = track
-        self.fail = fail
-
-    def run(self, out: Path, total: int, skipped: int) -> int:
-        """Run every task; returns how often a broken pool was replaced."""
-        restarts = 0
-        while self.queue:
-            broken, in_flight = self._round()
-            if not broken:
-                continue
-            for future, task in in_flight.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    self.track.add(future.result())
-                else:
-                    self.queue.appendleft(task)
-            restarts += 1
-            clean_parts(out / PARTS)
-            if restarts > _MAX_POOL_RESTARTS:
-                raise SweepError(
-                    f"worker processes died {restarts} times; "
-                    f"{skipped + len(self.track.done)} of {total} points are saved in "
-                    f"{out}: rerun the command to resume")
-        return restarts
-
-    def _take(self) -> _PointTask | None:
-        with self.lock:
-            return self.queue.popleft() if self.queue else None
-
-    def _round(self) -> tuple[bool, dict[Future[_PointDone], _PointTask]]:
-        """One pool's life: (whether it broke, the tasks still in flight then)."""
-        size = min(self.workers, len(self.queue))
-        pool = ProcessPoolExecutor(max_workers=size, mp_context=self.ctx)
-        in_flight: dict[Future[_PointDone], _PointTask] = {}
-        first = [self.queue.popleft() for _ in range(size)]
-        state = {"broken": False}
-        ready = threading.Event()
-        feeder = threading.Thread(target=self._feed, args=(pool, first, in_flight, state,
-                                                           ready),
-                                  name="wom-sweep-feeder", daemon=True)
-        feeder.start()
-        try:
-            while not ready.is_set():
-                task = self._take()
-                if task is None:
-                    break
-                try:
-                    self.track.add(_run_point(task))
-                except Exception as exc:
-                    raise self.fail(exc, task.point) from exc
-            feeder.join()
-            self._drain(pool, size, in_flight, state)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            feeder.join()
-        return state["broken"], in_flight
-
-    def _feed(self, pool: ProcessPoolExecutor, first: list[_PointTask],
-              in_flight: dict[Future[_PointDone], _PointTask], state: dict[str, bool],
-              ready: threading.Event) -> None:
-        """Submit the first tasks (blocks while the fork server starts)."""
-        try:
-            for k, task in enumerate(first):
-                try:
-                    future = pool.submit(_run_point, task)
-                except BrokenProcessPool:
-                    with self.lock:
-                        self.queue.extendleft(reversed(first[k:]))
-                    state["broken"] = True
-                    return
-                with self.lock:
-                    in_flight[future] = task
-        finally:
-            ready.set()
-
-    def _drain(self, pool: ProcessPoolExecutor, size: int,
-               in_flight: dict[Future[_PointDone], _PointTask], state: dict[str, bool]) -> None:
-        """Keep 2 tasks per worker in flight and collect results until done or broken."""
-        while True:
-            with self.lock:
-                while self.queue and len(in_flight) < 2 * size and not state["broken"]:
-                    task = self.queue.popleft()
-                    try:
-                        in_flight[pool.submit(_run_point, task)] = task
-                    except BrokenProcessPool:
-                        self.queue.appendleft(task)
-                        state["broken"] = True
-            if not in_flight:
-                return
-            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = in_flight.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    state["broken"] = True
-                    self.queue.appendleft(task)
-                    continue
-                except Exception as exc:
-                    raise self.fail(exc, task.point) from exc
-                self.track.add(result)
-            if state["broken"]:
-                return
-
-
-def _run_dask(tasks: list[_PointTask], client: Any, track: _Tracker, out: Path,
+def _run_dask(tasks: list[PointTask], client: Any, track: Tracker, out: Path,
               total: int, skipped: int) -> None:
     from distributed import as_completed
 
-    futures = {client.submit(_run_point, task, retries=2, pure=False): task.point
+    futures = {client.submit(run_point, task, retries=2, pure=False): task.point
                for task in tasks}
     try:
         for future in as_completed(list(futures)):
@@ -457,18 +271,18 @@ def _choose(workers: int | None, dask: bool, scheduler: str | None, todo: int,
 
 
 def _tasks(plan: SweepPlan, todo: list[int], parts: Path, threads: int | None,
-           fault: dict[str, Any] | None) -> list[_PointTask]:
+           fault: dict[str, Any] | None) -> list[PointTask]:
     attrs = json.dumps(provenance(plan.manifest)).encode()
     kinds = tuple((p.key, p.kind) for p in plan.params)
     base = plan.scenario.model_dump(mode="json", exclude_none=True)
-    return [_PointTask(point=k, values=plan.points[k], kinds=kinds, base=base,
+    return [PointTask(point=k, values=plan.points[k], kinds=kinds, base=base,
                        source=plan.source, replications=plan.replications, seed=plan.seed,
                        engine=plan.engine, threads=threads, parts=str(parts), attrs=attrs,
                        fault=fault) for k in todo]
 
 
-def _execute(executor: str, tasks: list[_PointTask], workers: int | None,
-             scheduler: str | None, track: _Tracker, out: Path, total: int,
+def _execute(executor: str, tasks: list[PointTask], workers: int | None,
+             scheduler: str | None, track: Tracker, out: Path, total: int,
              skipped: int) -> tuple[int, int]:
     """Run the tasks on the chosen executor; returns (workers used, pool restarts)."""
     if not tasks:
@@ -482,7 +296,7 @@ def _execute(executor: str, tasks: list[_PointTask], workers: int | None,
         def fail(exc: BaseException, point: int) -> SweepError:
             return _fail(exc, point, skipped + len(track.done), total, out)
 
-        return used, _LocalRun(tasks, used, track, fail).run(out, total, skipped)
+        return used, LocalPool(tasks, used, track, fail).run(out, total, skipped)
     with _dask_client(scheduler, int(workers or 1)) as client:
         if executor == "dask-local":
             used = int(workers or 1)
@@ -493,23 +307,60 @@ def _execute(executor: str, tasks: list[_PointTask], workers: int | None,
     return used, 0
 
 
-def _open(out: Path, plan: SweepPlan, resume: bool) -> tuple[Path, set[int]]:
-    """Create or check the directory (locked); returns the parts folder and finished points."""
+def _create(out: str | Path, plan: SweepPlan, resume: bool) -> Path:
+    """Refuse a directory that cannot hold this sweep before anything is run or created
+    (a different sweep, other files, no write permission); then create it."""
+    check_writable(Path(out), "--out")
+    out = Path(out).resolve()
+    if not (out / MANIFEST).exists():
+        prepare(out, plan.manifest, resume, create=False)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WomError(f"--out {out}: cannot create it: {exc.strerror or exc}") from None
+    return out
+
+
+def _report_repairs(check: PartsCheck) -> None:
+    """Say which parts of finished runs were corrupt or missing (their points rerun)."""
+    bad = {**check.corrupt, **dict.fromkeys(check.missing, "missing")}
+    if bad:
+        points = {name[1:name.index("_")] for name in bad}
+        print(f"wom: resuming: {len(bad):,} part{'s' * (len(bad) != 1)} of finished runs "
+              f"corrupt or missing, running {len(points):,} point{'s' * (len(points) != 1)} "
+              f"again: {describe(bad)}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _open(out: Path, plan: SweepPlan,
+          resume: bool) -> Iterator[tuple[Path, PartsCheck, PartIndex]]:
+    """Create or check the directory (locked): the parts folder, the check of the parts
+    already there, and the part index (open while the sweep runs)."""
     prepare(out, plan.manifest, resume)
     parts = out / PARTS
     parts.mkdir(exist_ok=True)
     clean_parts(parts)
-    return parts, finished_points(parts, len(plan.points), plan.replications)
+    check = check_parts(out, len(plan.points), plan.replications)
+    _report_repairs(check)
+    index = PartIndex(out, check.records)
+    try:
+        yield parts, check, index
+    finally:
+        index.close()
 
 
-def _check_complete(out: Path, parts: Path, missing: list[int], total: int,
+def _check_complete(out: Path, parts: Path, missing: list[int], index: PartIndex, total: int,
                     replications: int) -> None:
-    """After running: every part of every point must be there."""
+    """After running: every part of every point must be there, with its record."""
     clean_parts(parts)
-    if missing or finished_points(parts, total, replications) != set(range(total)):
+    on_disk = set(os.listdir(parts))
+    lost = sorted({k for k in range(total) for r in range(replications)
+                   if (name := PART_NAME.format(point=k, replication=r)) not in on_disk
+                   or name not in index.records})
+    if missing or lost:
         raise SweepError(
             f"{out}: some parts are missing after the sweep (points "
-            f"{', '.join(map(str, missing[:10])) or '?'}); with --scheduler the output "
+            f"{', '.join(map(str, (missing or lost)[:10]))}); with --scheduler the output "
             "directory must be on a file system shared with the workers")
 
 
@@ -562,34 +413,34 @@ def run_sweep(
     Raises
     ------
     WomError
-        Before running: a bad directory or executor, or another sweep in ``out``. A
-        :class:`SweepError` when a run fails (after Dask's retries); parts are kept.
+        Before running: a directory that cannot be written, a bad executor, or another
+        sweep in ``out``. A :class:`SweepError` when a run fails (after Dask's retries);
+        parts are kept.
     """
     _check_options(workers, dask, scheduler, threads)
-    out = Path(out).resolve()
-    if not (out / MANIFEST).exists():
-        prepare(out, plan.manifest, resume, create=False)  # refuse before creating anything
-    out.mkdir(parents=True, exist_ok=True)
-    with locked(out):
-        parts, finished = _open(out, plan, resume)
+    out = _create(out, plan, resume)
+    with locked(out), _open(out, plan, resume) as (parts, check, index):
+        finished = check.finished
         total = len(plan.points)
         todo = [k for k in range(total) if k not in finished]
         executor, workers, threads = _choose(workers, dask, scheduler, len(todo), threads)
         tasks = _tasks(plan, todo, parts, threads, _fault)
         if todo and executor in ("local", "dask-local"):
             _warm_up(plan)
-        bar = tqdm(total=total, initial=len(finished), disable=not progress, unit="point",
-                   desc="sweep", dynamic_ncols=True)
+        bar = progress_bar(total, initial=len(finished), enabled=progress, unit="point",
+                           desc="sweep")
         t0 = time.perf_counter()
-        track = _Tracker(bar)
+        track = Tracker(bar, index)
         with bar:
             used, restarts = _execute(executor, tasks, workers, scheduler, track, out, total,
                                       len(finished))
         elapsed = time.perf_counter() - t0
-        _check_complete(out, parts, sorted(set(todo) - track.done), total, plan.replications)
+        _check_complete(out, parts, sorted(set(todo) - track.done), index, total,
+                        plan.replications)
     return SweepResult(out=out, sweep_id=plan.sweep_id, points=total, runs=plan.runs,
                        skipped_points=len(finished),
                        skipped_runs=len(finished) * plan.replications, executor=executor,
                        workers=used, elapsed=elapsed, simulate=track.simulate,
                        write=track.write, gaps=track.gaps(), simulate_cpu=track.simulate_cpu,
-                       write_cpu=track.write_cpu, restarts=restarts)
+                       write_cpu=track.write_cpu, restarts=restarts,
+                       repaired=len(check.corrupt) + len(check.missing))

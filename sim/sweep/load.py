@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import WomError
 from ..metrics import interval
-from .store import PARTS, REPORT, provenance, read_manifest
+from .store import PARTS, REPORT, describe, examine, provenance, read_index, read_manifest
 
 __all__ = ["FLOW_COLUMNS", "analysis_files", "load_sweep", "metric_per_replication",
            "result_columns", "summarize_parameter", "summarize_sweep"]
@@ -39,7 +39,9 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
 
     Equivalent to ``pandas.read_parquet(out)`` (sorted, fresh index) with the sweep's
     provenance in ``frame.attrs`` (sweep id, scenario hash, design, params, seed,
-    engine, wom-sim version).
+    engine, wom-sim version). Every part is first compared with the size and SHA-256
+    recorded when it was written (a part without a record must read as Parquet), so a
+    corrupt part is an error rather than a wrong or unreadable table.
 
     Parameters
     ----------
@@ -53,15 +55,22 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
     Raises
     ------
     WomError
-        If ``out`` does not exist, is not a sweep directory or holds no parts yet.
+        If ``out`` does not exist, is not a sweep directory, holds no parts yet or holds
+        a corrupt part (the message names them; resuming the sweep reruns them).
     """
     out = Path(out)
     if not out.is_dir():
         raise WomError(f"{out}: no such sweep directory")
     manifest = read_manifest(out)
     parts = out / PARTS
-    if not parts.is_dir() or not any(p.suffix == ".parquet" for p in parts.iterdir()):
+    names = sorted(p.name for p in parts.glob("[!._]*.parquet")) if parts.is_dir() else []
+    if not names:
         raise WomError(f"{out}: the sweep has no finished runs yet")
+    _, corrupt = examine(parts, names, read_index(out))
+    if corrupt:
+        raise WomError(f"{out}: {len(corrupt):,} corrupt part{'s' * (len(corrupt) != 1)}: "
+                       f"{describe(corrupt)}; run the sweep again with --resume to rerun "
+                       f"{'them' if len(corrupt) != 1 else 'it'}")
     frame = pd.read_parquet(parts)
     frame = frame.sort_values(["point", "replication", "step"], kind="stable")
     frame = frame.reset_index(drop=True)

@@ -57,7 +57,7 @@ from .design import SweepPlan, plan_sweep, point_scenario
 from .executors import SweepResult, run_sweep
 from .load import load_sweep
 from .robustness_plots import plot_metric
-from .store import read_manifest, write_atomic
+from .store import check_writable, read_manifest, write_atomic
 
 __all__ = ["DEFAULT_METRICS", "RESULT", "RobustnessPlan", "RobustnessReport",
            "analyze_robustness", "plan_robustness", "robustness_text", "run_robustness"]
@@ -278,6 +278,7 @@ def run_robustness(
     tuple of SweepResult
         What each sweep did (A, then B).
     """
+    check_writable(Path(out), "--out")
     out = Path(out).resolve()
     if resume and not (out / _MANIFEST).exists():
         raise WomError(f"--resume: {out} holds no robustness map to resume (no {_MANIFEST})")

@@ -20,15 +20,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..errors import WomError
 from ..experiment import with_resampling
 from ..network.resample import networks_used
+from ..progress import progress_bar
 from ..scenario import load_scenario
 from .calibration import calibration_checks
-from .cascades import kkt_checks, watts_checks, weak_tie_check
+from .cascades import kkt_checks, watts_checks, weak_tie_checks
 from .market import SCENARIOS
 from .report import Check, Plan, exit_code, make_plan, markdown, progress, text
 from .theory import bass_checks, cascade_checks
-from .validation import validation_checks
+from .validation import VALIDATION_PARTS
 
 __all__ = ["Check", "Plan", "exit_code", "make_plan", "markdown", "networks", "run_checks",
            "text", "write_report"]
@@ -39,16 +41,28 @@ def networks() -> str:
     return networks_used(with_resampling(load_scenario(SCENARIOS / "market.toml")))
 
 
+#: The parts of the report, in order (theory, calibration, validation); each returns
+#: its checks.
+PARTS = (bass_checks, cascade_checks, kkt_checks, watts_checks, weak_tie_checks,
+         calibration_checks, *VALIDATION_PARTS)
+
+
 def run_checks(plan: Plan) -> list[Check]:
-    """Every check of the report, in order: theory, calibration, validation."""
-    checks = bass_checks(plan) + cascade_checks(plan) + kkt_checks(plan)
-    checks += watts_checks(plan) + [weak_tie_check(plan)]
-    checks += calibration_checks(plan) + validation_checks(plan)
+    """Every check of the report, in order: theory, calibration, validation.
+
+    Progress goes to stderr (:func:`sim.progress.progress_bar` over the parts, and a
+    line as each part starts), unless ``plan.quiet``.
+    """
+    checks: list[Check] = []
+    with progress_bar(len(PARTS), desc="validate", unit="part", enabled=not plan.quiet) as bar:
+        for part in PARTS:
+            checks += part(plan)
+            bar.update(1)
     return checks
 
 
-def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
-                 ) -> list[Check]:
+def write_report(out: Path, *, quick: bool = False, seeds: int | None = None,
+                 quiet: bool = False) -> list[Check]:
     """Run every check; write the markdown report ``out``, its PNG figures in ``img/<stem>/``.
 
     Parameters
@@ -59,6 +73,8 @@ def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
         Fewer seeds, replications and consumers (under two minutes on two cores).
     seeds
         Number of seeds (default 3 quick, 5 full); at least 2.
+    quiet
+        No progress on stderr.
 
     Returns
     -------
@@ -66,9 +82,12 @@ def write_report(out: Path, *, quick: bool = False, seeds: int | None = None
         Every line of the report (see :func:`exit_code`).
     """
     start = time.perf_counter()
-    plan = make_plan(quick, seeds, out)
+    plan = make_plan(quick, seeds, out, quiet)
+    try:  # the figures are written as the checks go: refuse an unwritable place first
+        plan.figures.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WomError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     checks = run_checks(plan)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown(checks, plan, time.perf_counter() - start), encoding="utf-8")
-    progress(f"report written to {out}")
+    progress(plan, f"report written to {out}")
     return checks

@@ -44,7 +44,7 @@ def review_lines() -> list[Check]:
 
 def market_lines(plan: Plan) -> list[Check]:
     """Facts measured on the push and engagement runs and the ad-frequency sweep."""
-    progress("calibration: the facts the default market was tuned to")
+    progress(plan, "calibration: the facts the default market was tuned to")
     spend = (per_seed(plan, "engagement", "cumulative_cost")
              / per_seed(plan, "push", "cumulative_cost"))
     peaks = []

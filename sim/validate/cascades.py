@@ -51,7 +51,7 @@ def _direction(stats: dict, what: str) -> str:
 
 def kkt_checks(plan: Plan, *, p: float = 0.01, count: int = 10) -> list[Check]:
     """Spread of ``count`` seeds on the Facebook graph under IC: greedy, degree, random."""
-    progress("theory: KKT ordering on the Facebook graph (CELF, degree, random)")
+    progress(plan, "theory: KKT ordering on the Facebook graph (CELF, degree, random)")
     net = load_edgelist(FACEBOOK)
     spreads: dict[str, list[float]] = {"greedy": [], "degree": [], "random": []}
     diffusion = {"model": "independent_cascade", "p": p}
@@ -127,7 +127,7 @@ def watts_checks(plan: Plan, *, phi: float = 0.18, big: float = 0.1, level: floa
     ``level``; each is held within ``tolerance`` of the analytic edge of
     :func:`sim.validate.exact.watts_window`.
     """
-    progress(f"theory: Watts cascade window ({len(plan.watts_z)} mean degrees x "
+    progress(plan, f"theory: Watts cascade window ({len(plan.watts_z)} mean degrees x "
              f"{len(plan.seeds)} seeds, n = {plan.watts_n:,})")
     z = np.array(plan.watts_z, dtype=float)
     curves = np.array([watts_curve(plan, seed, phi, big) for seed in plan.seeds])
@@ -190,11 +190,11 @@ def weak_tie_networks(seed: int, size: int, blocks: int,
             "no strong": _without(sbm, keep_strong, edges)}, int(weak.sum())
 
 
-def weak_tie_check(plan: Plan, *, p: float = 0.25, weak_weight: float = 0.3, at: int = 10,
-                   seeds: int = 5) -> Check:
+def weak_tie_checks(plan: Plan, *, p: float = 0.25, weak_weight: float = 0.3, at: int = 10,
+                    seeds: int = 5) -> list[Check]:
     """Goldenberg et al. (2001): removing the weak ties slows spread at least as much as
     removing as many strong ties (independent cascade preset, adopters at step ``at``)."""
-    progress("theory: weak ties against strong ties (Goldenberg et al. 2001)")
+    progress(plan, "theory: weak ties against strong ties (Goldenberg et al. 2001)")
     size, blocks = (200, 20) if plan.quick else (500, 20)
     losses: dict[str, list[float]] = {"no weak": [], "no strong": []}
     shares, removed = [], 0
@@ -217,7 +217,7 @@ def weak_tie_check(plan: Plan, *, p: float = 0.25, weak_weight: float = 0.3, at:
     check = measured(
         "theory", f"Weak ties: loss without weak - loss without strong (share at step {at})",
         GLM, "weak >= strong: 95% CI upper bound >= 0", diff, _not_worse, figure=figure)
-    return replace(check, note=(
+    return [replace(check, note=(
         f"Independent cascade preset (p = {p:g} per strong tie, {weak_weight:g} x that per "
         f"weak tie), {blocks} blocks of {size}: 8 strong ties inside the block and 2 weak "
         f"ties to other blocks per consumer on average, {seeds} random seeds. Removing the "
@@ -225,4 +225,4 @@ def weak_tie_check(plan: Plan, *, p: float = 0.25, weak_weight: float = 0.3, at:
         f"Adopted share at step {at}: all ties {mean[0]:.3f}, without weak {mean[1]:.3f}, "
         f"without strong {mean[2]:.3f}. "
         + _direction({"ci_low": check.ci_low, "ci_high": check.ci_high},
-                     "The loss from removing weak ties")))
+                     "The loss from removing weak ties")))]

@@ -37,27 +37,20 @@ def scenario(name: str, size: int | None = None) -> Scenario:
 
 
 @lru_cache(maxsize=64)
-def _market(name: str, size: int, replications: int, seed: int) -> pd.DataFrame:
-    progress(f"running {name}.toml: seed {seed}, {replications} replications, "
-             f"{size:,} consumers")
-    return run(with_resampling(scenario(name, size)), seed=seed, replications=replications)
-
-
 def market(plan: Plan, name: str, seed: int) -> pd.DataFrame:
     """The table of shipped scenario ``name`` for one seed (cached)."""
-    return _market(name, plan.market_size, plan.market_replications, seed)
+    progress(plan, f"running {name}.toml: seed {seed}, {plan.market_replications} "
+             f"replications, {plan.market_size:,} consumers")
+    return run(with_resampling(scenario(name, plan.market_size)), seed=seed,
+               replications=plan.market_replications)
 
 
 @lru_cache(maxsize=16)
-def _sweep(size: int, replications: int, seed: int) -> pd.DataFrame:
-    progress(f"ad-frequency sweep: seed {seed}, frequencies {FREQUENCIES}")
-    return frequency_sweep(with_resampling(scenario("push", size)), FREQUENCIES, seed=seed,
-                           replications=replications)
-
-
 def sweep(plan: Plan, seed: int) -> pd.DataFrame:
     """:func:`sim.lessons.frequency_sweep` of push for one seed (cached)."""
-    return _sweep(plan.market_size, plan.market_replications, seed)
+    progress(plan, f"ad-frequency sweep: seed {seed}, frequencies {FREQUENCIES}")
+    return frequency_sweep(with_resampling(scenario("push", plan.market_size)), FREQUENCIES,
+                           seed=seed, replications=plan.market_replications)
 
 
 def at(frame: pd.DataFrame, column: str, step: int | None = None) -> np.ndarray:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from ..metrics import interval
 
@@ -85,6 +86,7 @@ class Plan:
     defaults to ``run.seed``) and different random streams. ``report`` is the path of
     the markdown report; its figures go in ``img/<report stem>/`` beside it
     (:attr:`figures`), so ``docs/validation.md`` keeps them in ``docs/img/validation/``.
+    ``quiet`` silences the progress bar and lines on stderr.
     """
 
     seeds: tuple[int, ...]
@@ -103,6 +105,7 @@ class Plan:
     hub_replications: int
     market_size: int
     market_replications: int
+    quiet: bool = False
 
     @property
     def figure_link(self) -> str:
@@ -115,7 +118,7 @@ class Plan:
         return self.report.parent / self.figure_link
 
 
-def make_plan(quick: bool, seeds: int | None, report: Path) -> Plan:
+def make_plan(quick: bool, seeds: int | None, report: Path, quiet: bool = False) -> Plan:
     """The plan of ``wom validate`` (``--quick`` runs in under two minutes on two cores)."""
     count = seeds if seeds is not None else (3 if quick else 5)
     if count < 2:
@@ -126,19 +129,23 @@ def make_plan(quick: bool, seeds: int | None, report: Path) -> Plan:
                     celf_worlds=50, watts_n=2000,
                     watts_z=(0.5, 1, 1.5, 2, 4, 5, 6, 7, 8, 12),
                     watts_replications=40, ties_replications=20, hub_n=4000,
-                    hub_replications=20, market_size=10_000, market_replications=4)
+                    hub_replications=20, market_size=10_000, market_replications=4,
+                    quiet=quiet)
     return Plan(tuple(range(1, count + 1)), False, report, bass_replications=100,
                 fine_dt=0.05, exact_replications=40_000, kkt_replications=200,
                 celf_worlds=200, watts_n=10_000,
                 watts_z=(0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7,
                          8, 9, 10, 12),
                 watts_replications=100, ties_replications=50, hub_n=10_000,
-                hub_replications=50, market_size=10_000, market_replications=10)
+                hub_replications=50, market_size=10_000, market_replications=10,
+                quiet=quiet)
 
 
-def progress(message: str) -> None:
-    """One line to stderr, so a long run never looks hung."""
-    print(f"wom validate: {message}", file=sys.stderr, flush=True)
+def progress(plan: Plan, message: str) -> None:
+    """One line to stderr, so a long run never looks hung (none with ``plan.quiet``);
+    written through tqdm so that a progress bar on a terminal stays whole."""
+    if not plan.quiet:
+        tqdm.write(f"wom validate: {message}", file=sys.stderr)
 
 
 def measured(section: str, name: str, source: str, band: str, values: Sequence[float],

@@ -54,7 +54,7 @@ def bass_checks(plan: Plan, *, gap: float = 0.005, closed: float = 0.012,
     the largest gap to the closed form at the finest step, and the distance of the
     crossing of F(t*) from t*.
     """
-    progress("theory: Bass against the recursion, the closed form and the peak time")
+    progress(plan, "theory: Bass against the recursion, the closed form and the peak time")
     t_star = math.log(Q / P) / (P + Q)
     f_star = float(bass_closed_form(P, Q, np.array([t_star]))[0])
     horizon = 12  # past the peak t* = 6.19
@@ -115,7 +115,7 @@ def cascade_checks(plan: Plan, *, z_max: float = 4.5) -> list[Check]:
     Per seed, the largest standardised error ``|sim - exact| / sqrt(P (1 - P) / R)`` over
     the nodes that can be reached; the band holds it under ``z_max`` in every seed.
     """
-    progress("theory: IC and LT against exact live-edge enumeration")
+    progress(plan, "theory: IC and LT against exact live-edge enumeration")
     cases = [("independent cascade (p = 0.5)", {"model": "independent_cascade", "p": 0.5},
               exact_ic(SMALL_GRAPH, 8, [0], 0.5)),
              ("linear threshold", {"model": "linear_threshold"},

@@ -35,7 +35,7 @@ def _significant(stats: dict) -> bool:
 
 def early_lead_checks(plan: Plan, weeks: tuple[int, ...] = (8, 13)) -> list[Check]:
     """Push leads engagement in customers early (ads and discounts buy fast conversions)."""
-    progress("validation: push's early lead")
+    progress(plan, "validation: push's early lead")
     return [measured(
         "validation", f"push's early lead: customers at week {week} (push - engagement)",
         "brief (MODEL.md): ad effects early, WOM in the long run", SIGNIFICANT,
@@ -48,7 +48,7 @@ def early_lead_checks(plan: Plan, weeks: tuple[int, ...] = (8, 13)) -> list[Chec
 
 def frequency_checks(plan: Plan, low: int = 1, mid: int = 4, high: int = 12) -> list[Check]:
     """The inverted U of conversions against ad frequency (sim.lessons.frequency_sweep)."""
-    progress("validation: the inverted U of conversions against ad frequency")
+    progress(plan, "validation: the inverted U of conversions against ad frequency")
     curves = np.array([sweep(plan, s).groupby("frequency")["adopted"].mean()
                        .reindex(FREQUENCIES).to_numpy(float) for s in plan.seeds])
     index = {f: i for i, f in enumerate(FREQUENCIES)}
@@ -72,7 +72,7 @@ def frequency_checks(plan: Plan, low: int = 1, mid: int = 4, high: int = 12) -> 
 
 def hub_checks(plan: Plan, ps: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1)) -> list[Check]:
     """Hub (top degree) against random seeding under IC on a scale-free network."""
-    progress("validation: hub against random seeding as p grows (Hinz et al. 2011)")
+    progress(plan, "validation: hub against random seeding as p grows (Hinz et al. 2011)")
     n, count = plan.hub_n, plan.hub_n // 100
     ratios = []
     for seed in plan.seeds:
@@ -106,7 +106,7 @@ def hub_checks(plan: Plan, ps: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1)) -> l
 
 def clv_checks(plan: Plan) -> list[Check]:
     """Peer-acquired customers are worth more than ad-acquired ones."""
-    progress("validation: CLV of peer-acquired against ad-acquired customers")
+    progress(plan, "validation: CLV of peer-acquired against ad-acquired customers")
     source = "Villanueva, Yoo & Hanssens (2008): about 2x"
     return [measured("validation", f"peer-acquired CLV / ad-acquired CLV - 1 ({name})", source,
                      SIGNIFICANT, ratio_per_replication(plan, name, "clv_peer", "clv_ad") - 1,
@@ -117,6 +117,5 @@ def clv_checks(plan: Plan) -> list[Check]:
             for name in ("engagement", "push")]
 
 
-def validation_checks(plan: Plan) -> list[Check]:
-    """Every validation check."""
-    return early_lead_checks(plan) + frequency_checks(plan) + hub_checks(plan) + clv_checks(plan)
+#: The validation parts of the report, in order.
+VALIDATION_PARTS = (early_lead_checks, frequency_checks, hub_checks, clv_checks)
