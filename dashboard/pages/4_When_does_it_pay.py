@@ -112,9 +112,8 @@ def main() -> None:
     stamp = view.shipped_stamp()
     if stamp is None:
         st.warning("The shipped maps (docs/data/findings.csv, findings_sobol.csv) are "
-                   "missing: run `python experiments/findings.py --quick` (a minute) or "
-                   "without --quick (10-14 minutes) to write them, or open a map of your "
-                   "own below.")
+                   "missing: `python experiments/findings.py --write-docs` writes them "
+                   "(10-14 minutes on 2 cores); or open a map of your own below.")
     else:
         table, sobol = view.shipped_maps(stamp)
         grid_map(table, "quality_horizon", "product.quality", "run.steps", metric,
