@@ -1,5 +1,5 @@
 """Altair charts of the dashboard: lines with 95% bands, acquisitions by channel, the
-funnel at a week, the network and sweep summaries. Colours come from
+funnel at a week. Colours come from
 :mod:`dashboard.style`, so a scenario has one colour on every chart."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from dashboard import style
@@ -115,59 +114,3 @@ def crossover_rule(week: float | None, label: str, colour: str = "#555555",
                                      color=colour).encode(
         x="week:Q", y=alt.value(10 + 14 * row), text="label:N")
     return [rule, text]
-
-
-def network_chart(history: dict, step: int, height: int = 560) -> alt.LayerChart:
-    """Nodes at their layout positions coloured by funnel stage at ``step``; influencers
-    drawn larger with a black outline; ties as grey lines."""
-    stages = history["stages"][step]
-    nodes = pd.DataFrame({
-        "node": history["nodes"], "x": history["x"], "y": history["y"],
-        "degree": history["degree"],
-        "stage": [STAGE_NAMES[int(s)] for s in stages],
-        "influencer": np.where(history["influencer"] > 0, "influencer", "consumer"),
-    })
-    edges = history["edges"]
-    ties = pd.DataFrame({"x": history["x"][edges[:, 0]], "y": history["y"][edges[:, 0]],
-                         "x2": history["x"][edges[:, 1]], "y2": history["y"][edges[:, 1]]})
-    axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
-    lines = alt.Chart(ties).mark_rule(color="#bbbbbb", opacity=0.45, strokeWidth=0.6).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q")
-    colour = alt.Color("stage:N", scale=alt.Scale(domain=list(style.STAGE_COLOURS),
-                                                  range=list(style.STAGE_COLOURS.values())),
-                       legend=alt.Legend(title="funnel stage", orient="right"))
-    points = alt.Chart(nodes).mark_point(filled=True, opacity=0.95).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), color=colour,
-        size=alt.Size("influencer:N", scale=alt.Scale(domain=["consumer", "influencer"],
-                                                      range=[40, 320]),
-                      legend=alt.Legend(title=None)),
-        stroke=alt.Stroke("influencer:N", scale=alt.Scale(domain=["consumer", "influencer"],
-                                                          range=["#ffffff", "#000000"]),
-                          legend=None),
-        strokeWidth=alt.condition(alt.datum.influencer == "influencer", alt.value(2.5),
-                                  alt.value(0.4)),
-        tooltip=["node:Q", "stage:N", "degree:Q", "influencer:N"])
-    return alt.layer(lines, points).properties(height=height)
-
-
-def sweep_chart(summary: pd.DataFrame, runs: pd.DataFrame, param: str, output: str,
-                *, many: bool) -> alt.LayerChart:
-    """Final-step ``output`` against ``param``: mean with 95% interval per value, or (for
-    continuous designs) every run with a smoothed trend."""
-    if many:
-        data = runs[[param, output]].rename(columns={param: "p", output: "v"})
-        points = alt.Chart(data).mark_circle(opacity=0.5, size=30).encode(
-            x=alt.X("p:Q", title=param, scale=alt.Scale(zero=False)),
-            y=alt.Y("v:Q", title=output))
-        trend = points.transform_loess("p", "v").mark_line(color="#d62728")
-        return alt.layer(points, trend)
-    data = summary.rename(columns={param: param.replace(".", "_")})
-    field = param.replace(".", "_")
-    x = alt.X(f"{field}:Q", title=param, scale=alt.Scale(zero=False))
-    base = alt.Chart(data).encode(x=x)
-    tooltip = [alt.Tooltip(f"{field}:Q", title=param), alt.Tooltip("mean:Q", format=",.3f"),
-               alt.Tooltip("ci_low:Q", format=",.3f"), alt.Tooltip("ci_high:Q", format=",.3f"),
-               "replications:Q"]
-    line = base.mark_line(point=True).encode(y=alt.Y("mean:Q", title=output), tooltip=tooltip)
-    bars = base.mark_errorbar().encode(y=alt.Y("ci_low:Q", title=output), y2="ci_high:Q")
-    return alt.layer(bars, line)

@@ -23,8 +23,7 @@ import pickle
 import tempfile
 import tomllib
 import warnings
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +34,6 @@ import streamlit as st
 import sim
 from dashboard import style
 from sim.errors import ScenarioError, WomError
-from sim.experiment import step_model
 from sim.metrics import summarize
 from sim.results import package_version
 from sim.scenario import (
@@ -367,85 +365,6 @@ def kpi_row(kpis: pd.DataFrame, kpi: str, scenario: str) -> pd.Series | None:
     """The row of one (kpi, scenario) of a KPI table, or None."""
     rows = kpis[(kpis["kpi"] == kpi) & (kpis["scenario"] == scenario)]
     return None if rows.empty else rows.iloc[0]
-
-
-# ---------------------------------------------------------------------------------------
-# The network view
-# ---------------------------------------------------------------------------------------
-
-
-def bfs_sample(neighbours: Callable[[int], Iterable[int]], n: int, size: int,
-               seed: int) -> list[int]:
-    """Up to ``size`` nodes reached by breadth-first search from a random node.
-
-    When the start node's component is smaller, the search continues from another
-    random node not yet reached. Deterministic for a given seed.
-    """
-    rng = np.random.default_rng(seed)
-    size = min(size, n)
-    order = rng.permutation(n)
-    seen: set[int] = set()
-    picked: list[int] = []
-    for start in order.tolist():
-        if len(picked) >= size:
-            break
-        if start in seen:
-            continue
-        seen.add(start)
-        queue = deque([start])
-        while queue and len(picked) < size:
-            node = queue.popleft()
-            picked.append(node)
-            for other in sorted(neighbours(node)):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-    return picked
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def network_history(text: str, shown: int = 400, layout_seed: int = 0) -> dict[str, Any]:
-    """Funnel stage of every shown consumer at every step of one replication; cached.
-
-    Runs :class:`sim.fast.WomModel` with one replication of the scenario (TOML text) and
-    keeps ``model.state.stage`` after each step. With more than ``shown`` consumers, a connected
-    sample of ``shown`` is taken by breadth-first search from a random node. Positions
-    come from :func:`networkx.spring_layout` of the shown subgraph.
-
-    Returns a dict of ``nodes`` (ids), ``x``, ``y``, ``degree`` (in the whole network),
-    ``influencer`` (0/1), ``edges`` (pairs of positions in ``nodes``), ``stages`` (shape
-    (steps + 1, shown), int8 stage codes of :class:`sim.commerce.state.Stage`) and
-    ``population``.
-    """
-    import networkx as nx
-
-    from sim.fast import WomModel
-
-    scenario = scenario_of_text(text)
-    if scenario.diffusion.model != "commerce":
-        raise WomError("the network view shows funnel stages of the commerce model; "
-                       f"{scenario.name or 'this scenario'} uses {scenario.diffusion.model!r}")
-    model = WomModel(scenario, replications=1)
-    stages = [model.state.stage[0].copy()]
-    step_model(model, scenario.run.steps, lambda: stages.append(model.state.stage[0].copy()))
-    graph = model.network.to_networkx()
-    n = graph.number_of_nodes()
-    nodes = bfs_sample(lambda v: graph.neighbors(v), n, shown, layout_seed) if n > shown \
-        else list(range(n))
-    sub = graph.subgraph(nodes)
-    layout = nx.spring_layout(sub, seed=layout_seed)
-    index = {node: k for k, node in enumerate(nodes)}
-    edges = np.array([(index[u], index[v]) for u, v in sub.edges()], dtype=np.int64)
-    return {
-        "nodes": np.array(nodes, dtype=np.int64),
-        "x": np.array([layout[v][0] for v in nodes]),
-        "y": np.array([layout[v][1] for v in nodes]),
-        "degree": np.array([graph.degree(v) for v in nodes], dtype=np.int64),
-        "influencer": model.state.influencer[0, nodes].astype(np.int64),
-        "edges": edges.reshape(-1, 2),
-        "stages": np.stack(stages)[:, nodes],
-        "population": n,
-    }
 
 
 def attempt(work: Callable[[], T], spinner: str, failure: str = "The run failed") -> T | None:

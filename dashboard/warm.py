@@ -1,9 +1,10 @@
 """Compute the dashboard's first views into the disk cache: ``python -m dashboard.warm``.
 
 ``wom dashboard`` starts this in the background next to the server, so that the first
-visit of the compare page finds its default comparison ready (or waits for it on the
-cache's lock instead of computing it a second time; see
-:func:`dashboard.common.disk_cached`). Runs that are already cached cost nothing.
+visit of the compare page finds its default comparison ready and the lesson page its
+frontier and fatigue curve (a page opened meanwhile waits on the cache's lock instead of
+computing them a second time; see :func:`dashboard.common.disk_cached`). Runs that are
+already cached cost nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ def warm_compare() -> None:
     common.cached_scenarios(*compare.default_request())
 
 
+def warm_lesson() -> None:
+    """The lesson page's default results (:func:`dashboard.lesson.warm_lesson`)."""
+    from dashboard import lesson
+
+    lesson.warm_lesson()
+
+
 #: What a server start computes, in order.
-WARMERS: tuple[Callable[[], None], ...] = (warm_compare,)
+WARMERS: tuple[Callable[[], None], ...] = (warm_compare, warm_lesson)
 
 
 def main() -> int:

@@ -1,5 +1,5 @@
-"""The push-versus-engagement lesson as functions: blending two strategies, and the
-ad-frequency (fatigue) sweep.
+"""The push-versus-engagement lesson as functions: blending two strategies, the frontier
+of every blend from pure engagement to pure push, and the ad-frequency (fatigue) sweep.
 
 Used by the dashboard's lesson page, ``wom validate`` and the experiment scripts, so the
 three show the same numbers.
@@ -8,16 +8,23 @@ three show the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import WomError
-from .experiment import run
+from .experiment import run, with_resampling
+from .metrics import LOWER_IS_BETTER, interval, kpis_per_replication, paired_difference
 from .scenario import Scenario, apply_overrides, scenario_from_dict
 
-__all__ = ["FATIGUE_OVERRIDES", "FATIGUE_WEEKS", "blend_strategies", "frequency_sweep"]
+__all__ = ["FATIGUE_OVERRIDES", "FATIGUE_WEEKS", "FRONTIER_SHARES", "Frontier",
+           "blend_strategies", "frequency_sweep", "mix_frontier"]
+
+#: Shares of the budget on push along the frontier: 0%, 10%, ..., 100%.
+FRONTIER_SHARES = tuple(k / 10 for k in range(11))
 
 #: Switches that turn a whole section of a strategy on; while off, its numbers count as 0.
 SECTION_SWITCHES = {"community": "enabled"}
@@ -158,3 +165,111 @@ def frequency_sweep(push: Scenario, frequencies: Sequence[int], *,
             "fatigue": last["fatigue"].to_numpy(float),
             "ad_cost": frame.groupby("replication")["cost"].sum().to_numpy(float)}))
     return pd.concat(tables, ignore_index=True)
+
+
+@dataclass
+class Frontier:
+    """Every blend of push and engagement on common random numbers (:func:`mix_frontier`).
+
+    Attributes
+    ----------
+    runs
+        The tidy tables of :func:`sim.run` stacked, with a leading ``share`` column (the
+        share of the budget on push, 0 to 1).
+    kpis
+        :func:`sim.metrics.kpis_per_replication` of every share: index (``share``,
+        ``replication``), one column per KPI.
+    """
+
+    runs: pd.DataFrame
+    kpis: pd.DataFrame
+
+    @property
+    def shares(self) -> list[float]:
+        """The shares on push, ascending."""
+        return sorted(set(self.kpis.index.get_level_values("share")))
+
+    def values(self, metric: str, share: float) -> np.ndarray:
+        """One value of ``metric`` per replication at ``share`` (replications in order)."""
+        return self.kpis.xs(share, level="share")[metric].sort_index().to_numpy(float)
+
+    def curve(self, metric: str) -> pd.DataFrame:
+        """Mean and 95% interval (:func:`sim.metrics.interval`) of ``metric`` per share:
+        columns ``share, mean, ci_low, ci_high, replications``."""
+        rows = [{"share": share, **interval(self.values(metric, share))}
+                for share in self.shares]
+        return pd.DataFrame(rows)[["share", "mean", "ci_low", "ci_high", "replications"]]
+
+    def best(self, metric: str) -> float | None:
+        """The share with the best mean of ``metric`` (lowest for
+        :data:`sim.metrics.LOWER_IS_BETTER`; the smallest share on a tie), None without
+        any value."""
+        curve = self.curve(metric).dropna(subset=["mean"])
+        if curve.empty:
+            return None
+        means = curve["mean"].to_numpy(float)
+        pick = np.argmin(means) if metric in LOWER_IS_BETTER else np.argmax(means)
+        return float(curve["share"].iloc[int(pick)])
+
+    def difference(self, metric: str, share: float, baseline: float) -> dict[str, Any]:
+        """:func:`sim.metrics.paired_difference` of ``metric``: ``share`` minus ``baseline``
+        over the paired replications (significant when its 95% interval excludes 0)."""
+        return paired_difference(self.values(metric, baseline), self.values(metric, share),
+                                 lower_is_better=metric in LOWER_IS_BETTER)
+
+
+def mix_frontier(push: Scenario, engagement: Scenario,
+                 shares: Sequence[float] = FRONTIER_SHARES, *, seed: int | None = None,
+                 replications: int | None = None, threads: int | None = None,
+                 advance: Callable[[float], None] | None = None) -> Frontier:
+    """Run :func:`blend_strategies` at every share on common random numbers.
+
+    Every blend runs with :func:`sim.run` and the same seed and replications, and, as in
+    :func:`sim.compare`, a network of its own per replication
+    (:func:`sim.experiment.with_resampling`): replication r of every share uses the same
+    random stream and the same network, so any two shares pair replication by
+    replication and the intervals include network-to-network variation. Share 0 runs
+    ``engagement`` and share 1 ``push`` exactly, so the ends of the frontier are the
+    numbers ``wom compare`` gives for the two files.
+
+    Parameters
+    ----------
+    push, engagement
+        The two strategies (same market and run settings).
+    shares
+        Shares of the budget on push, each from 0 to 1.
+    seed, replications, threads
+        As for :func:`sim.run` (None keeps the scenarios' ``run.*``).
+    advance
+        Called with each share once it has run (to show progress).
+
+    Returns
+    -------
+    Frontier
+
+    Raises
+    ------
+    WomError
+        For a share outside [0, 1], repeated shares or strategies that cannot be blended.
+
+    Examples
+    --------
+    >>> frontier = mix_frontier(push, engagement, replications=10)  # doctest: +SKIP
+    >>> frontier.curve("total_profit")  # doctest: +SKIP
+    """
+    if len(set(shares)) != len(shares) or not shares:
+        raise WomError(f"frontier shares: expected distinct shares, found {list(shares)}")
+    runs, kpis = [], []
+    for share in sorted(shares):
+        scenario = with_resampling(blend_strategies(push, engagement, share))
+        frame = run(scenario, seed=seed, replications=replications, threads=threads)
+        per_rep = kpis_per_replication(frame)
+        kpis.append(per_rep.set_index(pd.Index([share] * len(per_rep), name="share"),
+                                      append=True).reorder_levels(["share", "replication"]))
+        frame = frame.copy()
+        frame.attrs = {}
+        frame.insert(0, "share", share)
+        runs.append(frame)
+        if advance is not None:
+            advance(share)
+    return Frontier(runs=pd.concat(runs, ignore_index=True), kpis=pd.concat(kpis))

@@ -20,14 +20,13 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, compare, explain, navigation, style, uploads, warm
+from dashboard import common, compare, explain, lesson, navigation, style, uploads, warm
 from sim.cli.dashboard import add_dashboard_parser, cmd_dashboard, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
 from sim.lessons import blend_strategies
 from sim.metrics import crossover_week, interval, time_bands
 from sim.scenario import field_info, shortlist_keys
-from sim.sweep import load_sweep, plan_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
@@ -273,6 +272,7 @@ def test_first_visit_shows_the_default_comparison_precomputed_at_start(
         monkeypatch: pytest.MonkeyPatch) -> None:
     small = {"population.size": 600, "run.steps": 13, "run.replications": 2, "run.seed": 1}
     monkeypatch.setattr(compare, "default_settings", lambda first: dict(small))
+    monkeypatch.setattr(lesson, "DEFAULTS", dict(small))  # warm.main computes it too
     assert warm.main() == 0  # what `wom dashboard` starts next to the server
     calls = []
     monkeypatch.setattr(common, "compute_scenarios",
@@ -486,118 +486,6 @@ def test_blend_endpoints_are_the_two_strategies() -> None:
     assert half.community.upkeep == pytest.approx(engagement.community.upkeep / 2)
     with pytest.raises(WomError):
         blend_strategies(push, engagement, 1.5)
-
-
-# ---------------------------------------------------------------------------------------
-# The other pages
-# ---------------------------------------------------------------------------------------
-
-
-def test_lesson_page_runs_and_its_slider_moves() -> None:
-    at = app_test(PAGES / "1_Push_vs_engagement.py")
-    at.session_state["lesson:population.size"] = 800
-    at.session_state["lesson:run.steps"] = 40
-    at.session_state["lesson:run.replications"] = 2
-    at.run()
-    assert_clean(at)
-    assert len(charts(at)) == 4  # customers, profit, two fatigue panels
-    at.slider(key="lesson:share").set_value(70).run()
-    assert_clean(at)
-    assert len(charts(at)) == 4
-    summary = at.markdown[-1].value
-    assert "Your mix with 70% on push" in summary
-    assert "exposure" in summary
-
-
-def test_lesson_page_is_reachable_from_the_main_page() -> None:
-    at = app_test(APP).run()
-    at.session_state["lesson:population.size"] = 600
-    at.session_state["lesson:run.steps"] = 20
-    at.session_state["lesson:run.replications"] = 2
-    at.switch_page("pages/1_Push_vs_engagement.py").run()
-    assert_clean(at)
-    assert at.title[0].value == "Push vs engagement"
-
-
-def test_network_page_renders_stages_and_influencers() -> None:
-    at = app_test(PAGES / "2_Network.py")
-    at.session_state["net:population"] = 200
-    at.session_state["net:steps"] = 12
-    at.run()
-    assert_clean(at)
-    assert len(charts(at)) == 1
-    at.slider(key="net:week").set_value(12).run()
-    assert_clean(at)
-    counts = at.dataframe[0].value
-    assert int(counts.to_numpy().sum()) == 200
-    assert "100 influencers" in at.caption[-1].value  # influencer_seeding contracts 100
-
-
-def test_network_history_samples_a_connected_subgraph() -> None:
-    scenario = common.with_overrides(common.load_shipped("influencer_seeding"),
-                                     {"population.size": 900, "run.steps": 5}, "test")
-    history = common.network_history(common.scenario_text(scenario), 300, 1)
-    assert history["stages"].shape == (6, 300)
-    assert history["population"] == 900
-    assert len(set(history["nodes"].tolist())) == 300
-    assert history["edges"].size and history["edges"].max() < 300
-
-
-def make_sweep(folder: Path) -> pd.DataFrame:
-    """A tiny sweep written by sim.sweep (3 frequencies x 3 replications of a small push
-    market) and an analysis table where `wom analyze` puts them; returns its table."""
-    plan = plan_sweep(ROOT / "scenarios" / "push.toml", ["ads.frequency=1,2,4"],
-                      replications=3, steps=5, overrides=["population.size=300"])
-    run_sweep(plan, folder, workers=1)
-    analysis = folder / "_analysis"
-    analysis.mkdir()
-    pd.DataFrame({"parameter": ["ads.frequency"], "rho": [0.8], "p_value": [0.01]}).to_csv(
-        analysis / "profit_spearman.csv", index=False)
-    return load_sweep(folder)
-
-
-def test_sweep_explorer_plots_a_tiny_sweep(tmp_path: Path) -> None:
-    truth = make_sweep(tmp_path / "sweep")
-    at = app_test(PAGES / "3_Sweep_explorer.py").run()
-    assert_clean(at)
-    at.text_input(key="sweep:dir").set_value(str(tmp_path / "sweep")).run()
-    assert_clean(at)
-    assert len(charts(at)) == 1
-    assert at.selectbox(key="sweep:param").options == ["ads.frequency"]
-    assert {"customers", "profit"} <= set(at.selectbox(key="sweep:output").options)
-    assert list(at.dataframe[-1].value.columns) == ["parameter", "rho", "p_value"]
-
-    at.selectbox(key="sweep:output").set_value("customers").run()
-    at.radio(key="sweep:how:customers").set_value("last").run()
-    assert_clean(at)
-    summary = at.dataframe[0].value
-    last = truth[truth["step"] == 5]
-    for frequency, group in last.groupby("ads.frequency"):
-        row = summary[summary["ads.frequency"] == frequency].iloc[0]
-        assert row["mean"] == pytest.approx(group["customers"].mean())
-        assert row["replications"] == 3
-
-    at.selectbox(key="sweep:output").set_value("profit").run()
-    at.radio(key="sweep:how:profit").set_value("total").run()
-    assert_clean(at)
-    summary = at.dataframe[0].value
-    totals = truth[truth["step"] > 0].groupby(["ads.frequency", "replication"])["profit"].sum()
-    for frequency, group in totals.groupby(level="ads.frequency"):
-        row = summary[summary["ads.frequency"] == frequency].iloc[0]
-        expected = interval(group)
-        assert row["mean"] == pytest.approx(expected["mean"])
-        assert row["ci_low"] == pytest.approx(expected["ci_low"])
-
-
-def test_sweep_explorer_reports_a_missing_folder(tmp_path: Path) -> None:
-    at = app_test(PAGES / "3_Sweep_explorer.py").run()
-    at.text_input(key="sweep:dir").set_value(str(tmp_path / "nothing")).run()
-    assert not at.exception
-    assert "no such sweep directory" in at.error[0].value
-    (tmp_path / "empty").mkdir()
-    at.text_input(key="sweep:dir").set_value(str(tmp_path / "empty")).run()
-    assert not at.exception
-    assert "not a sweep directory" in at.error[0].value
 
 
 # ---------------------------------------------------------------------------------------

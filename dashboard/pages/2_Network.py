@@ -1,66 +1,116 @@
-"""Network view: consumers coloured by funnel stage at a chosen week.
+"""Network view: how a strategy spreads through the social network, week by week.
 
-Runs one replication of a scenario with :class:`sim.fast.WomModel`, keeping every
-consumer's stage after each week; shows at most 400 consumers (the whole network of a
-small market, or a connected sample found by breadth-first search from a random node),
-placed by networkx's spring layout, with influencers drawn larger and outlined.
+Runs one replication of a scenario (:func:`dashboard.network_view.network_history`) and
+draws at most 400 consumers coloured by funnel stage at the chosen week, the ties that
+carried word of mouth that week highlighted, beside the whole market's funnel over the
+weeks. A Play button steps through the weeks (a fragment that reruns on a timer and
+moves the week slider). Influencers are always among the consumers drawn.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
+from dashboard import charts, common, network_view
 
-SHOWN = 400
+#: Seconds between two weeks while playing.
+PLAY_INTERVAL = 1.0
+
+
+def controls() -> tuple[str, int, int, int]:
+    """Scenario, market size, horizon and seed."""
+    shipped = common.shipped_scenarios()
+    columns = st.columns(4)
+    name = columns[0].selectbox("Scenario", shipped,
+                                index=shipped.index("influencer_seeding")
+                                if "influencer_seeding" in shipped else 0, key="net:scenario")
+    population = common.schema_input("population.size", network_view.SHOWN,
+                                     widget_key="net:population", container=columns[1],
+                                     limits=(50, 20_000))
+    weeks = common.schema_input("run.steps", 52, widget_key="net:steps", container=columns[2])
+    seed = common.schema_input("run.seed", 1, widget_key="net:seed", container=columns[3])
+    return name, int(population), int(weeks), int(seed)
+
+
+def advance(weeks: int) -> None:
+    """While playing, move the week slider one week on (back to 0 after the last) at
+    most once per :data:`PLAY_INTERVAL`."""
+    if not st.session_state.get("net:play"):
+        return
+    now = time.monotonic()
+    if now - st.session_state.get("net:ticked", 0.0) < 0.8 * PLAY_INTERVAL:
+        return
+    st.session_state["net:ticked"] = now
+    week = int(st.session_state.get("net:week", 0))
+    st.session_state["net:week"] = 0 if week >= weeks else week + 1
+
+
+def week_view(history: dict, weeks: int) -> None:
+    """The week slider, the network at that week and the funnel over time."""
+    advance(weeks)
+    week = st.slider("Week", 0, weeks, key="net:week")
+    left, right = st.columns([3, 2])
+    left.altair_chart(network_view.network_chart(history, week), width="stretch")
+    right.altair_chart(network_view.stage_chart(history, week), width="stretch")
+    shown = len(history["nodes"])
+    influencers = int(history["influencer"].sum())
+    carried = int(history["carried"][week].sum())
+    reached = int(history["moved"][week].sum())
+    st.caption(f"Week {week}: {shown} of {history['population']:,} consumers drawn, with "
+               f"{influencers} of the market's {history['influencers']} influencer"
+               f"{'s' if history['influencers'] != 1 else ''} (large, outlined). "
+               f"{reached} drawn consumer{'s' if reached != 1 else ''} heard of the product "
+               f"or first bought through word of mouth this week (ringed); the {carried} "
+               f"tie{'s' if carried != 1 else ''} it came over {'are' if carried != 1 else 'is'} "
+               "highlighted.")
+    counts = np.bincount(history["stages"][week].astype(np.int64),
+                         minlength=len(charts.STAGE_NAMES))
+    st.dataframe(pd.DataFrame([counts], columns=charts.STAGE_NAMES,
+                              index=["consumers drawn"]))
 
 
 def main() -> None:
     st.set_page_config(page_title="wom-sim: network", layout="wide")
     st.title("Network view")
-    st.markdown("How a strategy spreads through the social network, week by week. Each dot "
-                "is a consumer, each grey line a tie along which word of mouth travels. "
-                f"At most {SHOWN} consumers are drawn: the whole market when it is that "
-                "small, else a connected sample around a random consumer.")
-    shipped = common.shipped_scenarios()
-    columns = st.columns(4)
-    name = columns[0].selectbox("Scenario", shipped,
-                                index=shipped.index("influencer_seeding")
-                                if "influencer_seeding" in shipped else 0,
-                                key="net:scenario")
-    population = common.schema_input("population.size", SHOWN, widget_key="net:population",
-                                     container=columns[1], limits=(50, 20_000))
-    weeks = common.schema_input("run.steps", 52, widget_key="net:steps",
-                                container=columns[2])
-    seed = common.schema_input("run.seed", 1, widget_key="net:seed", container=columns[3])
+    st.markdown(
+        "How a strategy spreads through the social network, week by week. Each dot is a "
+        "consumer coloured by its funnel stage, each grey line a tie along which word of "
+        "mouth travels; the ties that carried it in the shown week are drawn thick. "
+        f"At most {network_view.SHOWN} consumers are drawn: the whole market when it is "
+        "that small, else every influencer and the consumers around them (then around a "
+        "random consumer). Press **Play** to step through the weeks.")
+    name, population, weeks, seed = controls()
     st.caption("The market defaults to 400 consumers so every one of them is drawn; the "
                "budget and community costs stay those of the scenario file. A larger "
                "market is simulated in full and sampled for the picture.")
-    def simulate() -> dict[str, object]:
+
+    def simulate() -> dict:
         scenario = common.with_overrides(
-            common.load_shipped(name),
-            {"population.size": int(population), "run.steps": int(weeks),
-             "run.seed": int(seed), "run.replications": 1},
+            common.load_shipped(name), {"population.size": population, "run.steps": weeks,
+                                        "run.seed": seed, "run.replications": 1},
             source=f"{name} (network view)")
-        return common.network_history(common.scenario_text(scenario), SHOWN, int(seed))
+        return network_view.network_history(common.scenario_text(scenario),
+                                            network_view.SHOWN, seed)
 
     history = common.attempt(simulate, "Simulating one replication...")
     if history is None:
         return
-
-    step = st.slider("Week", 0, int(weeks), min(8, int(weeks)), key="net:week")
-    st.altair_chart(charts.network_chart(history, step), width="stretch")
-    stages = history["stages"][step]
-    counts = pd.Series(np.bincount(stages.astype(np.int64), minlength=len(charts.STAGE_NAMES)),
-                       index=charts.STAGE_NAMES, name="consumers shown")
-    shown = len(history["nodes"])
-    influencers = int(history["influencer"].sum())
-    st.caption(f"Week {step}: {shown} of {history['population']:,} consumers shown, "
-               f"{influencers} influencer{'s' if influencers != 1 else ''} among them "
-               "(large, outlined).")
-    st.dataframe(counts.to_frame().T, hide_index=True)
+    if st.session_state.get("net:week", 0) > weeks:
+        st.session_state["net:week"] = weeks
+    st.session_state.setdefault("net:week", min(8, weeks))
+    playing = st.toggle("▶ Play", key="net:play",
+                        help=f"Step through the weeks, one every {PLAY_INTERVAL:g} s "
+                             "(back to week 0 after the last).")
+    st.fragment(week_view, run_every=PLAY_INTERVAL if playing else None)(history, weeks)
+    st.caption("Which ties carried word of mouth is inferred from the funnel: a consumer "
+               "who became aware or first bought through word of mouth this week, and a "
+               "neighbour it listens to who spoke positively this week. When several "
+               "neighbours did, all their ties are drawn: the model adds up what each of them "
+               "said.")
 
 
 main()
