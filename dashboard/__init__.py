@@ -1,1 +1,1 @@
-"""The wom-sim Streamlit dashboard (``wom dashboard``): app.py, pages/ and common.py."""
+"""The wom-sim Streamlit dashboard (``wom dashboard``): app.py, views/ and common.py."""

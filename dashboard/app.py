@@ -2,7 +2,7 @@
 
 The entry file only declares the navigation (:func:`dashboard.navigation.app_pages`) and
 runs the chosen page: the compare page is :func:`dashboard.compare.page`, the others are
-the files of dashboard/pages/.
+the files of dashboard/views/.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from sim.scenario import field_info, shortlist_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
-PAGES = ROOT / "dashboard" / "pages"
+PAGES = ROOT / "dashboard" / "views"
 TIMEOUT = 180
 
 SMALL = {"population.size": 1000, "run.steps": 30, "run.replications": 3, "run.seed": 1}

@@ -33,7 +33,7 @@ from sim.sweep import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT / "dashboard" / "pages"
+PAGES = ROOT / "dashboard" / "views"
 TIMEOUT = 180
 
 #: A small lesson: every mix and the fatigue curve in a few seconds (CLV needs 52 weeks).
