@@ -177,6 +177,16 @@ def expected_values() -> list[str]:
 
 
 @pytest.mark.filterwarnings("ignore:SPEND GAP")  # 52 weeks: engagement has spent less
+def test_page_url_opened_first_keeps_the_navigation(server: str, page: object) -> None:
+    """Runs first on a fresh server: a page's own URL opened before the root still gets
+    st.navigation's sidebar ("Compare scenarios" first, no entry named "app")."""
+    page.goto(f"{server}/Network")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.wait_for(timeout=120_000)
+    entries = [line for line in nav.inner_text().splitlines() if line.strip()]
+    assert entries[0] == "Compare scenarios" and "app" not in entries
+
+
 def test_compare_page(server: str, page: object, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
