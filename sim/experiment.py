@@ -26,9 +26,11 @@ from .scenario import Scenario, load_scenario, scenario_from_dict
 
 # A batch of the fast engine holds arrays of shape (replications, consumers); above this
 # many cells the replications are split into several batches to bound memory (about
-# 80 MB for the presets' int32 state; the commerce model keeps some 150 bytes per cell,
-# so it gets a tenth as many).
+# 80 MB for the Bass presets' int32 state, 160 MB for the independent cascade's state and
+# order of adopters; the linear threshold keeps 16 bytes per cell and the commerce model
+# some 150, so they get a half and a tenth as many).
 BATCH_CELLS = 20_000_000
+CELL_SHARE = {"commerce": 10, "linear_threshold": 2}
 
 
 def with_run(scenario: Scenario, **run: Any) -> Scenario:
@@ -79,7 +81,7 @@ def _batches(scenario: Scenario, engine: str, first: int, network: Network | Non
     and for resampled networks, else as many as :data:`BATCH_CELLS` allows."""
     plan = scenario.run
     if engine == "fast" and network is not None:
-        cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
+        cells = BATCH_CELLS // CELL_SHARE.get(scenario.diffusion.model, 1)
         batch = max(1, min(plan.replications, cells // max(network.n, 1)))
     else:
         batch = 1

@@ -4,8 +4,20 @@ State is held as ``adopted_step``: an int32 array of shape (replications, consum
 -1 for consumers who have not adopted, otherwise the step at which they adopted
 (0 for seeds). A kernel called for step ``t`` reads only entries ``< t`` (the previous
 state) and writes ``t`` for new adopters, so the update is synchronous although it is
-done in place, and every consumer's work is independent: the loops run in parallel
-over (replication, consumer) with identical results for any thread count.
+done in place.
+
+The Bass kernels visit every consumer who has not adopted (each draws every step): the
+loops run in parallel over (replication, consumer). The independent cascade and the
+linear threshold only move where something changed, so their kernels work on the
+*frontier*, the consumers who adopted at the previous step, and cost in proportion to
+the ties those consumers speak over (Kempe et al. 2003 state both models this way).
+They read the network by speaker (:func:`sim.network.speaker_rows`) and keep, per
+replication, an ``order`` of adopters (uint32, the seeds then each step's adopters
+sorted by id) and ``bounds[r] = (front, filled)``: the frontier is
+``order[r, front:filled]``. ``order[r, filled:]`` is free space in which a step lists
+the consumers it touches; a touched consumer is marked -2 in ``adopted_step`` until the
+step decides it. Replications are independent and run in parallel; within one, the
+work is serial, so the result does not depend on the thread count.
 
 Each kernel mirrors one method of :class:`sim.presets.agent.Consumer`, which is the
 readable specification; the expressions are written in the same order so that both
@@ -26,7 +38,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..rng import draw, prefixes
+from ..rng import Purpose, draw, prefixes
+
+THRESHOLD = int(Purpose.THRESHOLD)
 
 
 @njit(cache=True)
@@ -65,17 +79,16 @@ def bass_mixed_step(
 
 
 @njit(cache=True, parallel=True)
-def fraction_step(
+def bass_network_step(
     adopted_step: np.ndarray, streams: np.ndarray, step: int, purpose: int,
-    graph: tuple, wsum: np.ndarray, bass: tuple, thresholds: np.ndarray, use_threshold: bool,
+    graph: tuple, wsum: np.ndarray, bass: tuple,
 ) -> None:
-    """Network Bass or linear-threshold step, from the adopted share of in-weight.
+    """Network Bass step, from the adopted share of in-weight.
 
     ``graph`` is the CSR network ``(indptr, indices, weights)`` and ``bass`` is
-    ``(p, q, dt)``. For each non-adopter i, ``share = sum(w_ji for adopted j) / sum(w_ji)``.
-    Bass: adopt with probability ``(p + q * share) * dt``. Linear threshold
-    (``use_threshold``): adopt when ``share >= thresholds[r, i]``.
-    Twin of :meth:`sim.presets.agent.Consumer.decide_bass` and ``decide_threshold``.
+    ``(p, q, dt)``. For each non-adopter i, ``share = sum(w_ji for adopted j) / sum(w_ji)``
+    and i adopts with probability ``(p + q * share) * dt``.
+    Twin of :meth:`sim.presets.agent.Consumer.decide_bass`.
     """
     indptr, indices, weights = graph
     p, q, dt = bass
@@ -92,37 +105,152 @@ def fraction_step(
             if a >= 0 and a < step:
                 s += weights[e]
         share = s / wsum[i] if wsum[i] > 0.0 else 0.0
-        if use_threshold:
-            if share >= thresholds[r, i]:
-                adopted_step[r, i] = step
-        elif draw(pre[r], i) < (p + q * share) * dt:
+        if draw(pre[r], i) < (p + q * share) * dt:
             adopted_step[r, i] = step
+
+
+@njit(cache=True)
+def _touch(adopted: np.ndarray, order: np.ndarray, touched: int, i: int) -> int:
+    """List consumer ``i`` at ``order[touched]`` unless the step already touched it;
+    returns the new end of the list."""
+    if adopted[i] == -1:
+        adopted[i] = -2
+        order[touched] = i
+        touched += 1
+    return touched
+
+
+@njit(cache=True)
+def _close_step(order: np.ndarray, bound: np.ndarray, new: int) -> None:
+    """The step's adopters ``order[filled:new]`` become the next frontier, sorted by id."""
+    order[bound[1]:new].sort()
+    bound[0] = bound[1]
+    bound[1] = new
+
+
+@njit(cache=True)
+def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
+                         stay: np.ndarray, pre: np.uint64, step: int, speakers: tuple,
+                         p: float) -> None:
+    """One replication's independent-cascade step (see :func:`cascade_step`)."""
+    indptr, targets, weights = speakers
+    touched = bound[1]
+    for k in range(bound[0], bound[1]):
+        j = order[k]
+        for e in range(indptr[j], indptr[j + 1]):
+            i = targets[e]
+            if adopted[i] >= 0:
+                continue
+            if adopted[i] == -1:
+                stay[i] = 1.0
+            touched = _touch(adopted, order, touched, i)
+            stay[i] *= 1.0 - min(1.0, p * weights[e])
+    new = bound[1]
+    for k in range(bound[1], touched):
+        i = order[k]
+        adopted[i] = -1
+        if stay[i] < 1.0 and draw(pre, i) < 1.0 - stay[i]:
+            adopted[i] = step
+            order[new] = i
+            new += 1
+    _close_step(order, bound, new)
 
 
 @njit(cache=True, parallel=True)
 def cascade_step(
-    adopted_step: np.ndarray, streams: np.ndarray, step: int, purpose: int, graph: tuple,
-    p: float,
+    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, scratch: np.ndarray,
+    streams: np.ndarray, step: int, purpose: int, speakers: tuple, p: float,
 ) -> None:
-    """Independent-cascade step: last step's new adopters each try once per out-edge.
+    """Independent-cascade step: last step's new adopters each try once per out-tie.
 
-    A non-adopter i with new-adopter sources j adopts with probability
-    ``1 - prod(1 - min(1, p * w_ji))``, the chance that at least one independent
-    edge trial succeeds, decided by one draw. ``graph`` is the CSR network
-    ``(indptr, indices, weights)``. Twin of
+    A non-adopter i reached by new-adopter speakers j adopts with probability
+    ``1 - prod(1 - min(1, p * w_ji))``, the chance that at least one independent tie
+    trial succeeds, decided by one draw keyed (step, i). The frontier is visited in
+    increasing id, so each product is taken in the order of i's CSR row, as the
+    reference does: the same floating-point value. ``speakers`` is the network by
+    speaker (:func:`sim.network.speaker_rows`); ``scratch`` holds one float per consumer
+    for each of its rows, which share out the replications. Twin of
     :meth:`sim.presets.agent.Consumer.decide_cascade`.
     """
-    indptr, indices, weights = graph
-    reps, n = adopted_step.shape
+    reps = adopted_step.shape[0]
+    chunks = scratch.shape[0]
     pre = prefixes(streams, step, purpose)
-    for idx in prange(reps * n):
-        r = idx // n
-        i = idx - r * n
-        if adopted_step[r, i] >= 0:
-            continue
-        stay = 1.0
-        for e in range(indptr[i], indptr[i + 1]):
-            if adopted_step[r, indices[e]] == step - 1:
-                stay *= 1.0 - min(1.0, p * weights[e])
-        if stay < 1.0 and draw(pre[r], i) < 1.0 - stay:
-            adopted_step[r, i] = step
+    for c in prange(chunks):
+        for r in range(c, reps, chunks):
+            _cascade_replication(adopted_step[r], order[r], bounds[r], scratch[c], pre[r],
+                                 step, speakers, p)
+
+
+@njit(cache=True)
+def _crosses(adopted: np.ndarray, i: int, heard: float, threshold: float, step: int,
+             graph: tuple, wsum: float) -> bool:
+    """Whether consumer i's adopted share of in-weight reaches ``threshold``.
+
+    ``heard`` is the adopted in-weight summed in adoption order. The reference sums it
+    along i's CSR row; the two sums of the same non-negative weights differ by at most
+    about (degree + 1) units in the last place, so only a share that close to the
+    threshold is summed again along the row, which then decides exactly as the
+    reference does.
+    """
+    indptr, indices, weights = graph
+    share = heard / wsum if wsum > 0.0 else 0.0
+    if abs(share - threshold) > (indptr[i + 1] - indptr[i] + 2) * 2.0**-51:
+        return share > threshold
+    s = 0.0
+    for e in range(indptr[i], indptr[i + 1]):
+        a = adopted[indices[e]]
+        if a >= 0 and a < step:
+            s += weights[e]
+    share = s / wsum if wsum > 0.0 else 0.0
+    return share >= threshold
+
+
+@njit(cache=True)
+def _threshold_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
+                           heard: np.ndarray, pre: np.uint64, step: int, graph: tuple,
+                           speakers: tuple, wsum: np.ndarray, fixed: float) -> None:
+    """One replication's linear-threshold step (see :func:`threshold_step`)."""
+    indptr, targets, weights = speakers
+    touched = bound[1]
+    for k in range(bound[0], bound[1]):
+        j = order[k]
+        for e in range(indptr[j], indptr[j + 1]):
+            i = targets[e]
+            if adopted[i] >= 0:
+                continue
+            touched = _touch(adopted, order, touched, i)
+            heard[i] += weights[e]
+    new = bound[1]
+    for k in range(bound[1], touched):
+        i = order[k]
+        adopted[i] = -1
+        threshold = 1.0 - draw(pre, i) if np.isnan(fixed) else fixed
+        if _crosses(adopted, i, heard[i], threshold, step, graph, wsum[i]):
+            adopted[i] = step
+            order[new] = i
+            new += 1
+    _close_step(order, bound, new)
+
+
+@njit(cache=True, parallel=True)
+def threshold_step(
+    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, heard: np.ndarray,
+    streams: np.ndarray, step: int, graph: tuple, speakers: tuple, wsum: np.ndarray,
+    fixed: float,
+) -> None:
+    """Linear-threshold step: last step's new adopters add their tie weight to what
+    their listeners have heard; a listener adopts once the adopted share of its
+    in-weight (``heard[r, i] / wsum[i]``) reaches its threshold.
+
+    ``graph`` is the CSR network ``(indptr, indices, weights)`` and ``speakers`` the
+    same network by speaker (:func:`sim.network.speaker_rows`). The threshold is
+    ``fixed`` for everyone (Watts 2002) or, when ``fixed`` is NaN, ``1 - U`` with U the
+    consumer's draw of step 0 for purpose THRESHOLD (Kempe et al. 2003), drawn when it
+    is needed. Twin of
+    :meth:`sim.presets.agent.Consumer.decide_threshold`.
+    """
+    reps = adopted_step.shape[0]
+    pre = prefixes(streams, 0, THRESHOLD)
+    for r in prange(reps):
+        _threshold_replication(adopted_step[r], order[r], bounds[r], heard[r], pre[r],
+                               step, graph, speakers, wsum, fixed)
