@@ -11,7 +11,6 @@ for the same scenario and seed both produce identical tables.
 from __future__ import annotations
 
 import mesa
-import numba
 import numpy as np
 import pandas as pd
 
@@ -152,9 +151,7 @@ class WomModel(mesa.Model):
             self.order[row, :len(nodes)] = nodes
         self.bounds[:, 1] = self.adopted
         self.speakers = speaker_rows(net)
-        if model == "independent_cascade":
-            self._scratch = np.empty((min(reps, numba.get_num_threads()), net.n))
-        else:
+        if model == "linear_threshold":
             self._heard = np.zeros((reps, net.n))
 
     def _init_commerce(self) -> None:
@@ -213,8 +210,8 @@ class WomModel(mesa.Model):
                 self.new_adopters = np.zeros_like(self.adopted)
                 return
             if d.model == "independent_cascade":
-                cascade_step(self.adopted_step, self.order, self.bounds, self._scratch,
-                             self.streams, t, purpose, self.speakers, d.p)
+                cascade_step(self.adopted_step, self.order, self.bounds, self.streams, t,
+                             self.speakers, d.p)
             else:
                 fixed = np.nan if d.threshold is None else d.threshold
                 threshold_step(self.adopted_step, self.order, self.bounds, self._heard,

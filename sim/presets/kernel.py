@@ -2,9 +2,9 @@
 
 State is held as ``adopted_step``: an int32 array of shape (replications, consumers),
 -1 for consumers who have not adopted, otherwise the step at which they adopted
-(0 for seeds). A kernel called for step ``t`` reads only entries ``< t`` (the previous
-state) and writes ``t`` for new adopters, so the update is synchronous although it is
-done in place.
+(0 for seeds). A kernel called for step ``t`` decides from entries ``< t`` (the
+previous state) and writes ``t`` for new adopters, so the update is synchronous although
+it is done in place.
 
 The Bass kernels visit every consumer who has not adopted (each draws every step): the
 loops run in parallel over (replication, consumer). The independent cascade and the
@@ -12,12 +12,12 @@ linear threshold only move where something changed, so their kernels work on the
 *frontier*, the consumers who adopted at the previous step, and cost in proportion to
 the ties those consumers speak over (Kempe et al. 2003 state both models this way).
 They read the network by speaker (:func:`sim.network.speaker_rows`) and keep, per
-replication, an ``order`` of adopters (uint32, the seeds then each step's adopters
-sorted by id) and ``bounds[r] = (front, filled)``: the frontier is
-``order[r, front:filled]``. ``order[r, filled:]`` is free space in which a step lists
-the consumers it touches; a touched consumer is marked -2 in ``adopted_step`` until the
-step decides it. Replications are independent and run in parallel; within one, the
-work is serial, so the result does not depend on the thread count.
+replication, an ``order`` of adopters (uint32: the seeds, then each step's adopters)
+and ``bounds[r] = (front, filled)``: the frontier is ``order[r, front:filled]``.
+``order[r, filled:]`` is free space in which the threshold step lists the consumers it
+touches, each marked -2 in ``adopted_step`` until the step decides it. Replications are
+independent and run in parallel; within one the work is serial, and every draw is a
+pure function of its key, so the result does not depend on the thread count.
 
 Each kernel mirrors one method of :class:`sim.presets.agent.Consumer`, which is the
 readable specification; the expressions are written in the same order so that both
@@ -38,8 +38,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..rng import Purpose, draw, prefixes
+from ..rng import Purpose, draw, prefixes, tie_key_jit
 
+CASCADE = int(Purpose.CASCADE)
 THRESHOLD = int(Purpose.THRESHOLD)
 
 
@@ -121,64 +122,41 @@ def _touch(adopted: np.ndarray, order: np.ndarray, touched: int, i: int) -> int:
 
 
 @njit(cache=True)
-def _close_step(order: np.ndarray, bound: np.ndarray, new: int) -> None:
-    """The step's adopters ``order[filled:new]`` become the next frontier, sorted by id."""
-    order[bound[1]:new].sort()
-    bound[0] = bound[1]
-    bound[1] = new
-
-
-@njit(cache=True)
 def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
-                         stay: np.ndarray, pre: np.uint64, step: int, speakers: tuple,
-                         p: float) -> None:
+                         pre: np.uint64, step: int, speakers: tuple, p: float) -> None:
     """One replication's independent-cascade step (see :func:`cascade_step`)."""
     indptr, targets, weights = speakers
-    touched = bound[1]
+    new = bound[1]
     for k in range(bound[0], bound[1]):
         j = order[k]
         for e in range(indptr[j], indptr[j + 1]):
             i = targets[e]
-            if adopted[i] >= 0:
-                continue
-            if adopted[i] == -1:
-                stay[i] = 1.0
-            touched = _touch(adopted, order, touched, i)
-            stay[i] *= 1.0 - min(1.0, p * weights[e])
-    new = bound[1]
-    for k in range(bound[1], touched):
-        i = order[k]
-        adopted[i] = -1
-        if stay[i] < 1.0 and draw(pre, i) < 1.0 - stay[i]:
-            adopted[i] = step
-            order[new] = i
-            new += 1
-    _close_step(order, bound, new)
+            if draw(pre, tie_key_jit(j, i)) < p * weights[e] and adopted[i] < 0:
+                adopted[i] = step
+                order[new] = i
+                new += 1
+    bound[0] = bound[1]
+    bound[1] = new
 
 
 @njit(cache=True, parallel=True)
 def cascade_step(
-    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, scratch: np.ndarray,
-    streams: np.ndarray, step: int, purpose: int, speakers: tuple, p: float,
+    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, streams: np.ndarray,
+    step: int, speakers: tuple, p: float,
 ) -> None:
     """Independent-cascade step: last step's new adopters each try once per out-tie.
 
-    A non-adopter i reached by new-adopter speakers j adopts with probability
-    ``1 - prod(1 - min(1, p * w_ji))``, the chance that at least one independent tie
-    trial succeeds, decided by one draw keyed (step, i). The frontier is visited in
-    increasing id, so each product is taken in the order of i's CSR row, as the
-    reference does: the same floating-point value. ``speakers`` is the network by
-    speaker (:func:`sim.network.speaker_rows`); ``scratch`` holds one float per consumer
-    for each of its rows, which share out the replications. Twin of
+    The trial of tie ``j -> i`` succeeds when its draw (step, :func:`sim.rng.tie_key`
+    of (j, i), purpose CASCADE) is below ``p * w_ji``; a consumer who has not adopted
+    adopts when any trial reaching it succeeds. Each outcome is a pure function of its
+    key, so the draw comes first and the consumer's state is read only on success (one
+    tie in 1 / (p w)): the cost is a hash per tie, in the order the ties are stored.
+    ``speakers`` is the network by speaker (:func:`sim.network.speaker_rows`). Twin of
     :meth:`sim.presets.agent.Consumer.decide_cascade`.
     """
-    reps = adopted_step.shape[0]
-    chunks = scratch.shape[0]
-    pre = prefixes(streams, step, purpose)
-    for c in prange(chunks):
-        for r in range(c, reps, chunks):
-            _cascade_replication(adopted_step[r], order[r], bounds[r], scratch[c], pre[r],
-                                 step, speakers, p)
+    pre = prefixes(streams, step, CASCADE)
+    for r in prange(adopted_step.shape[0]):
+        _cascade_replication(adopted_step[r], order[r], bounds[r], pre[r], step, speakers, p)
 
 
 @njit(cache=True)
@@ -229,7 +207,8 @@ def _threshold_replication(adopted: np.ndarray, order: np.ndarray, bound: np.nda
             adopted[i] = step
             order[new] = i
             new += 1
-    _close_step(order, bound, new)
+    bound[0] = bound[1]
+    bound[1] = new
 
 
 @njit(cache=True, parallel=True)
