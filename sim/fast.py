@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from . import jit
 from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
 from .commerce.params import params_of
@@ -50,6 +51,9 @@ def report_new_adopters(model: WomModel) -> np.ndarray:
 REPORTERS = {"adopted": report_adopted, "new_adopters": report_new_adopters}
 # The presets whose kernels work on the frontier of last step's adopters.
 FRONTIER = ("independent_cascade", "linear_threshold")
+# A frontier step of fewer consumers (over the whole batch) runs on one thread: starting
+# and joining threads would cost more than its work.
+PARALLEL_FRONTIER = 1_000
 
 
 class WomModel(mesa.Model):
@@ -206,16 +210,19 @@ class WomModel(mesa.Model):
         purpose = int(Purpose.ADOPT)
         if d.model in FRONTIER:
             front, filled = self.bounds[:, 0], self.bounds[:, 1]
-            if not np.any(front < filled):
+            frontier = int((filled - front).sum())
+            if frontier == 0:
                 self.new_adopters = np.zeros_like(self.adopted)
                 return
-            if d.model == "independent_cascade":
-                cascade_step(self.adopted_step, self.order, self.bounds, self.streams, t,
-                             self.speakers, d.p)
-            else:
-                fixed = np.nan if d.threshold is None else d.threshold
-                threshold_step(self.adopted_step, self.order, self.bounds, self._heard,
-                               self.streams, t, self.graph, self.speakers, self._wsum, fixed)
+            with jit.serial_when(frontier < PARALLEL_FRONTIER):
+                if d.model == "independent_cascade":
+                    cascade_step(self.adopted_step, self.order, self.bounds, self.streams, t,
+                                 self.speakers, d.p)
+                else:
+                    fixed = np.nan if d.threshold is None else d.threshold
+                    threshold_step(self.adopted_step, self.order, self.bounds, self._heard,
+                                   self.streams, t, self.graph, self.speakers, self._wsum,
+                                   fixed)
             self.adopted = self.bounds[:, 1].copy()
             self.new_adopters = self.bounds[:, 1] - self.bounds[:, 0]
             return

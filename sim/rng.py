@@ -151,8 +151,12 @@ def prefix_jit(stream: np.uint64, step: int, purpose: int) -> np.uint64:
 
 @njit(cache=True, inline="always")
 def draw(pre: np.uint64, node: int) -> float:
-    """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose)."""
-    return float(mix_jit(pre ^ np.uint64(node)) >> _S11) * TO_UNIT
+    """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose).
+
+    The top 53 bits fit an int64, whose conversion to float is one instruction (an
+    unsigned one is several); the value is the same.
+    """
+    return float(np.int64(mix_jit(pre ^ np.uint64(node)) >> _S11)) * TO_UNIT
 
 
 @njit(cache=True, inline="always")
