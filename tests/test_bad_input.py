@@ -144,6 +144,10 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str]]] = [
      ["--set influencers.fee_per_thousand", "less than or equal to"]),
     ("replications-0", {"s.toml": SCENARIO}, _run("--replications", "0"), ["--replications"]),
     ("unknown-command", {}, ["simulate"], ["simulate", "invalid choice"]),
+    ("bench-sizes", {}, ["bench", "--sizes", "1e4"], ["--sizes", "'1e4'"]),
+    ("bench-sizes-tiny", {}, ["bench", "--sizes", "500,10"], ["--sizes", "at least 100"]),
+    ("bench-json-directory", {"d.json/x": ""}, ["bench", "--json", "d.json"],
+     ["--json d.json", "is a directory"]),
     # --- network files
     ("edges-missing", {"s.toml": ON_FILE.format("gone.txt")}, _run(),
      ["gone.txt", "no such file"]),
