@@ -34,6 +34,7 @@ from .results import column_reporters, results_frame
 from .rng import Purpose, stream_key
 from .scenario import Scenario
 from .seeding import choose_seeds
+from .seeding.choose import STREAM_FREE
 
 
 # Model-level reporters of the presets: named functions (picklable), each returning one
@@ -138,8 +139,12 @@ class WomModel(mesa.Model):
         """Seeds, adoption counts and the kernels' working arrays of the classic presets."""
         net = self.network
         reps = len(self.streams)
-        seeds = [np.unique(choose_seeds(net, self.config.seeding, int(stream)))
-                 for stream in self.streams]
+        seeding = self.config.seeding
+        if seeding.strategy in STREAM_FREE:  # the same for every replication: choose once
+            seeds = [np.unique(choose_seeds(net, seeding, int(self.streams[0])))] * reps
+        else:
+            seeds = [np.unique(choose_seeds(net, seeding, int(stream)))
+                     for stream in self.streams]
         self.adopted_step = np.full((reps, net.n), -1, dtype=np.int32)
         for row, nodes in enumerate(seeds):
             self.adopted_step[row, nodes] = 0
@@ -155,6 +160,7 @@ class WomModel(mesa.Model):
             self.order[row, :len(nodes)] = nodes
         self.bounds[:, 1] = self.adopted
         self.speakers = speaker_rows(net)
+        self._unit = not net.weighted
         if model == "linear_threshold":
             self._heard = np.zeros((reps, net.n))
 
@@ -217,7 +223,7 @@ class WomModel(mesa.Model):
             with jit.serial_when(frontier < PARALLEL_FRONTIER):
                 if d.model == "independent_cascade":
                     cascade_step(self.adopted_step, self.order, self.bounds, self.streams, t,
-                                 self.speakers, d.p)
+                                 self.speakers, d.p, self._unit)
                 else:
                     fixed = np.nan if d.threshold is None else d.threshold
                     threshold_step(self.adopted_step, self.order, self.bounds, self._heard,

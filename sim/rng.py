@@ -19,8 +19,8 @@ of the kernels (:func:`prefix`), so a draw costs one mix per node.
 The generator is written here twice, side by side: in plain Python on integers
 (:func:`mix`, :func:`prefix`, :func:`uniform`, with :func:`uniform_array` its numpy
 form) and as its numba twin for the kernels (:func:`mix_jit`, :func:`prefix_jit`,
-:func:`draw`, :func:`prefixes`, :func:`prefix_table`, :func:`uniform_keys`,
-:func:`tie_key_jit`). The tests
+:func:`draw`, :func:`draw_bits`, :func:`prefixes`, :func:`prefix_table`,
+:func:`uniform_keys`, :func:`tie_key_jit`). The tests
 check that the forms agree bit for bit. The numba twin is compiled with
 ``cache=True``, so this module is imported after :func:`sim.jit.configure`
 (``sim/__init__.py`` sees to it).
@@ -150,13 +150,20 @@ def prefix_jit(stream: np.uint64, step: int, purpose: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
+def draw_bits(pre: np.uint64, node: int) -> np.uint64:
+    """The 53 bits of a draw: :func:`draw` is ``draw_bits * 2**-53``, so ``draw < x``
+    exactly when ``draw_bits < x * 2**53`` (scaling by a power of two is exact)."""
+    return mix_jit(pre ^ np.uint64(node)) >> _S11
+
+
+@njit(cache=True, inline="always")
 def draw(pre: np.uint64, node: int) -> float:
     """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose).
 
-    The top 53 bits fit an int64, whose conversion to float is one instruction (an
+    The 53 bits fit an int64, whose conversion to float is one instruction (an
     unsigned one is several); the value is the same.
     """
-    return float(np.int64(mix_jit(pre ^ np.uint64(node)) >> _S11)) * TO_UNIT
+    return float(np.int64(draw_bits(pre, node))) * TO_UNIT
 
 
 @njit(cache=True, inline="always")

@@ -123,6 +123,7 @@ def main(plan: Plan, *, json_path: Path | None = None, plots: Path | None = None
     print()
     results["engines"] = engine_rows(list(plan.sizes), plan.steps, plan.reference_steps,
                                      plan.threads)
+    results["machine"]["threading_layer"] = numba.threading_layer()  # known once one ran
     results["commerce"] = commerce_rows(results["engines"], plan.steps, plan.threads)
     results["csr_limit"] = [csr_limit(n, plan.threads) for n in plan.sizes]
     peer_n = max([n for n in plan.sizes if n <= PEER_LIMIT] or [min(plan.sizes)])

@@ -13,7 +13,9 @@ networkx graph and runs a few cascades (it visits every consumer at every step).
 
 Times are the best of several rounds, each round timing wom-sim and cynetdiff once, one
 after the other, so that the ratios are measured in one process under the same load
-(NDlib, a thousand times slower, is timed in the first round only). Mean cascade
+(NDlib, a thousand times slower, is timed in the first round only). Besides wall time,
+the CPU time of the thread doing the work (wom-sim on one thread, the peers) is
+recorded: on a machine shared with other busy processes it is the steadier measure. Mean cascade
 sizes are compared within Monte-Carlo error: the difference to wom-sim's mean against
 4 standard errors of the difference.
 
@@ -138,24 +140,36 @@ def _mean_se(sizes: list[float], fallback_sd: float | None = None) -> tuple[floa
     return float(values.mean()), float(sd / math.sqrt(len(values)))
 
 
+def _clock() -> tuple[float, float]:
+    """Wall time and this thread's CPU time."""
+    return time.perf_counter(), time.thread_time()
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _clock()
+    return wall - start[0], cpu - start[1]
+
+
 def _wom_round(scenario: Scenario, cascades: int, threads: int
-               ) -> tuple[float, float, list[int]]:
-    """Wall times of sim.run with 1 and with cascades + 1 replications on ``threads``
-    threads, and the final sizes of the latter's replications 1..cascades."""
-    started = time.perf_counter()
+               ) -> tuple[tuple[float, float], tuple[float, float], list[int]]:
+    """(wall, CPU) times of sim.run with 1 and with cascades + 1 replications on
+    ``threads`` threads, and the final sizes of the latter's replications 1..cascades."""
+    start = _clock()
     run(scenario, replications=1, threads=threads)
-    one = time.perf_counter() - started
-    started = time.perf_counter()
+    one = _since(start)
+    start = _clock()
     frame = run(scenario, replications=cascades + 1, threads=threads)
-    many = time.perf_counter() - started
+    many = _since(start)
     final = frame[(frame["step"] == STEPS) & (frame["replication"] > 0)]
     return one, many, final["adopted"].astype(int).tolist()
 
 
-def _timed(cascade: Callable[[], int], count: int) -> tuple[float, list[int]]:
-    started = time.perf_counter()
+def _timed(cascade: Callable[[], int], count: int) -> tuple[tuple[float, float], list[int]]:
+    """(wall, CPU) seconds per cascade of ``count`` cascades, and their sizes."""
+    start = _clock()
     sizes = [cascade() for _ in range(count)]
-    return (time.perf_counter() - started) / count, sizes
+    wall, cpu = _since(start)
+    return (wall / count, cpu / count), sizes
 
 
 def _peers(model: str, network: Network, seeds: list[int]) -> dict[str, Callable[[], int] | str]:
@@ -180,24 +194,26 @@ def compare_model(model: str, n: int, cascades: int, ndlib_cascades: int, rounds
     seeds = fixed_seeds(n)
     peers = _peers(model, network, seeds)
     counts = sorted({1, threads})
-    ones = {k: math.inf for k in counts}
+    ones = {k: (math.inf, math.inf) for k in counts}
     manys = dict(ones)
-    best = {name: math.inf for name in peers}
+    best = {name: (math.inf, math.inf) for name in peers}
     sizes: dict[str, list[int]] = {}
     for _ in range(rounds):
         for k in counts:
             one, many, sizes["wom-sim"] = _wom_round(scenario, cascades, k)
-            ones[k], manys[k] = min(ones[k], one), min(manys[k], many)
+            ones[k] = tuple(map(min, ones[k], one))
+            manys[k] = tuple(map(min, manys[k], many))
         for name, cascade in peers.items():
             if isinstance(cascade, str) or (name == "ndlib" and name in sizes):
                 continue  # NDlib is timed in the first round only: it is slow
             seconds, sizes[name] = _timed(cascade, cascades if name == "cynetdiff"
                                           else ndlib_cascades)
-            best[name] = min(best[name], seconds)
+            best[name] = tuple(map(min, best[name], seconds))
     mean, se = _mean_se(sizes["wom-sim"])
-    wom = {"s_per_cascade": (manys[threads] - ones[threads]) / cascades,
-           "s_per_cascade_1thread": (manys[1] - ones[1]) / cascades, "threads": threads,
-           "mean": mean, "se": se, "cascades": cascades}
+    wom = {"s_per_cascade": (manys[threads][0] - ones[threads][0]) / cascades,
+           "s_per_cascade_1thread": (manys[1][0] - ones[1][0]) / cascades,
+           "cpu_s_per_cascade_1thread": (manys[1][1] - ones[1][1]) / cascades,
+           "threads": threads, "mean": mean, "se": se, "cascades": cascades}
     result = {"consumers": n, "directed_edges": network.n_edges, "seeds": len(seeds),
               "wom-sim": wom}
     for name, cascade in peers.items():
@@ -206,10 +222,12 @@ def compare_model(model: str, n: int, cascades: int, ndlib_cascades: int, rounds
             continue
         peer_mean, peer_se = _mean_se(sizes[name], se * math.sqrt(cascades))
         four_se = 4 * math.hypot(se, peer_se)
-        result[name] = {"s_per_cascade": best[name], "mean": peer_mean, "se": peer_se,
-                        "cascades": len(sizes[name]),
-                        "speedup": best[name] / wom["s_per_cascade"],
-                        "speedup_1thread": best[name] / wom["s_per_cascade_1thread"],
+        wall, cpu = best[name]
+        result[name] = {"s_per_cascade": wall, "cpu_s_per_cascade": cpu, "mean": peer_mean,
+                        "se": peer_se, "cascades": len(sizes[name]),
+                        "speedup": wall / wom["s_per_cascade"],
+                        "speedup_1thread": wall / wom["s_per_cascade_1thread"],
+                        "cpu_speedup": cpu / wom["cpu_s_per_cascade_1thread"],
                         "size_difference": mean - peer_mean, "four_se": four_se,
                         "sizes_agree": abs(mean - peer_mean) <= four_se}
     return result
@@ -217,18 +235,20 @@ def compare_model(model: str, n: int, cascades: int, ndlib_cascades: int, rounds
 
 def _print_result(model: str, result: dict) -> None:
     wom = result["wom-sim"]
-    print(f"{model:<20} {'wom-sim':<10} {wom['s_per_cascade'] * 1e3:>10.3f} "
-          f"{wom['s_per_cascade_1thread'] * 1e3:>10.3f} {'':>9} {'':>9} "
-          f"{wom['mean']:>10,.0f} {wom['se']:>7,.0f}")
+    print(f"{model:<20} {'wom-sim':<10} {wom['s_per_cascade'] * 1e3:>9.3f} "
+          f"{wom['s_per_cascade_1thread'] * 1e3:>9.3f} "
+          f"{wom['cpu_s_per_cascade_1thread'] * 1e3:>9.3f} {'':>27} "
+          f"{wom['mean']:>9,.0f} {wom['se']:>6,.0f}")
     for tool in ("cynetdiff", "ndlib"):
         row = result[tool]
         if "skipped" in row:
             print(f"{model:<20} {tool:<10} skipped: {row['skipped']}")
             continue
-        print(f"{model:<20} {tool:<10} {row['s_per_cascade'] * 1e3:>10.3f} {'':>10} "
-              f"{row['speedup']:>8.1f}x {row['speedup_1thread']:>8.1f}x "
-              f"{row['mean']:>10,.0f} {row['se']:>7,.0f} {row['size_difference']:>7,.0f} "
-              f"{row['four_se']:>7,.0f} {'yes' if row['sizes_agree'] else 'NO':>6}")
+        print(f"{model:<20} {tool:<10} {row['s_per_cascade'] * 1e3:>9.3f} {'':>9} "
+              f"{row['cpu_s_per_cascade'] * 1e3:>9.3f} {row['speedup']:>8.1f}x "
+              f"{row['speedup_1thread']:>8.1f}x {row['cpu_speedup']:>8.1f}x "
+              f"{row['mean']:>9,.0f} {row['se']:>6,.0f} {row['size_difference']:>7,.0f} "
+              f"{row['four_se']:>7,.0f} {'yes' if row['sizes_agree'] else 'NO':>5}")
 
 
 def peer_rows(n: int, cascades: int, ndlib_cascades: int, rounds: int, threads: int
@@ -236,15 +256,16 @@ def peer_rows(n: int, cascades: int, ndlib_cascades: int, rounds: int, threads: 
     """Print and return :func:`compare_model` for both models."""
     print(f"\npeers: BA({n:,}, 5), {min(SEED_COUNT, n)} fixed seeds; wom-sim through "
           f"sim.run, {cascades + 1} replications against 1; best of {rounds} rounds")
-    print(f"{'model':<20} {'tool':<10} {'ms/casc.':>10} {'1 thread':>10} {'speed-up':>9} "
-          f"{'1 thread':>9} {'mean size':>10} {'+/- SE':>7} {'diff':>7} {'4 SE':>7} "
-          f"{'agree':>6}")
+    print(f"{'':<31} {'---- ms per cascade ----':>29} {'---- peer / wom-sim ----':>27}")
+    print(f"{'model':<20} {'tool':<10} {'wall':>9} {'wall 1t':>9} {'CPU 1t':>9} "
+          f"{'wall':>9} {'wall 1t':>9} {'CPU 1t':>9} {'mean size':>9} {'SE':>6} "
+          f"{'diff':>7} {'4 SE':>7} {'agree':>5}")
     results = {}
     for model in MODELS:
         results[model] = compare_model(model, n, cascades, ndlib_cascades, rounds, threads)
         _print_result(model, results[model])
-    print(f"ms/casc.: milliseconds per cascade (wom-sim on {threads} threads, then on one; "
-          "the peers run on one); speed-up: the peer's time over wom-sim's (above 1: "
-          "wom-sim is faster); diff: wom-sim's mean size minus the peer's; agree: "
-          "|diff| <= 4 SE.")
+    print(f"wall: wom-sim on {threads} threads (the peers run on one); 1t: wom-sim on one "
+          "thread; CPU: the working thread's CPU time, which the load of other processes "
+          "does not inflate. peer / wom-sim above 1: wom-sim is faster. diff: wom-sim's "
+          "mean size minus the peer's; agree: |diff| <= 4 SE.")
     return results

@@ -35,10 +35,12 @@ Watts, D. J. (2002). A simple model of global cascades on random networks. PNAS 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
-from ..rng import Purpose, draw, prefixes, tie_key_jit
+from ..rng import Purpose, draw, draw_bits, prefixes, tie_key_jit
 
 CASCADE = int(Purpose.CASCADE)
 THRESHOLD = int(Purpose.THRESHOLD)
@@ -123,15 +125,20 @@ def _touch(adopted: np.ndarray, order: np.ndarray, touched: int, i: int) -> int:
 
 @njit(cache=True)
 def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
-                         pre: np.uint64, step: int, speakers: tuple, p: float) -> None:
+                         pre: np.uint64, step: int, speakers: tuple, p: float,
+                         unit: bool) -> None:
     """One replication's independent-cascade step (see :func:`cascade_step`)."""
     indptr, targets, weights = speakers
+    limit = p * 2.0**53  # draw < p * w exactly when its 53 bits are below limit * w
+    whole = np.uint64(math.ceil(limit))  # ... and, for w = 1, below this integer
     new = bound[1]
     for k in range(bound[0], bound[1]):
         j = order[k]
         for e in range(indptr[j], indptr[j + 1]):
             i = targets[e]
-            if draw(pre, tie_key_jit(j, i)) < p * weights[e] and adopted[i] < 0:
+            bits = draw_bits(pre, tie_key_jit(j, i))
+            hit = bits < whole if unit else float(np.int64(bits)) < limit * weights[e]
+            if hit and adopted[i] < 0:
                 adopted[i] = step
                 order[new] = i
                 new += 1
@@ -142,7 +149,7 @@ def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarr
 @njit(cache=True, parallel=True)
 def cascade_step(
     adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, streams: np.ndarray,
-    step: int, speakers: tuple, p: float,
+    step: int, speakers: tuple, p: float, unit: bool,
 ) -> None:
     """Independent-cascade step: last step's new adopters each try once per out-tie.
 
@@ -150,13 +157,15 @@ def cascade_step(
     of (j, i), purpose CASCADE) is below ``p * w_ji``; a consumer who has not adopted
     adopts when any trial reaching it succeeds. Each outcome is a pure function of its
     key, so the draw comes first and the consumer's state is read only on success (one
-    tie in 1 / (p w)): the cost is a hash per tie, in the order the ties are stored.
-    ``speakers`` is the network by speaker (:func:`sim.network.speaker_rows`). Twin of
+    tie in 1 / (p w)): the cost is a hash per tie, in the order the ties are stored,
+    compared as an integer when every weight is 1 (``unit``). ``speakers`` is the
+    network by speaker (:func:`sim.network.speaker_rows`). Twin of
     :meth:`sim.presets.agent.Consumer.decide_cascade`.
     """
     pre = prefixes(streams, step, CASCADE)
     for r in prange(adopted_step.shape[0]):
-        _cascade_replication(adopted_step[r], order[r], bounds[r], pre[r], step, speakers, p)
+        _cascade_replication(adopted_step[r], order[r], bounds[r], pre[r], step, speakers, p,
+                             unit)
 
 
 @njit(cache=True)
