@@ -26,7 +26,7 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
                          "scaling", "seconds"}
     machine = data["machine"]
     assert machine["cores"] >= 1 and machine["numba_threads"] >= 1
-    for name in ("python", "numpy", "numba", "mesa", "wom_sim"):
+    for name in ("python", "numpy", "numba", "mesa", "wom_sim", "threading_layer"):
         assert isinstance(machine[name], str)
     assert data["plan"]["quick"] and data["plan"]["sizes"] == SIZES
     assert [row["consumers"] for row in data["engines"]] == SIZES
@@ -42,14 +42,15 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
         assert result["consumers"] == max(SIZES) and result["seeds"] == 50
         wom = result["wom-sim"]
         assert wom["cascades"] == data["plan"]["cascades"]
+        assert {"s_per_cascade", "s_per_cascade_1thread", "cpu_s_per_cascade_1thread"} <= set(wom)
         assert wom["mean"] >= 50 and wom["se"] >= 0
         for peer in ("cynetdiff", "ndlib"):
             row = result[peer]
             if "skipped" in row:
                 assert "pip install" in row["skipped"]
             else:
-                assert {"s_per_cascade", "mean", "se", "speedup", "size_difference",
-                        "four_se", "sizes_agree"} <= set(row)
+                assert {"s_per_cascade", "cpu_s_per_cascade", "mean", "se", "speedup",
+                        "cpu_speedup", "size_difference", "four_se", "sizes_agree"} <= set(row)
     scaling = data["scaling"]
     assert len(scaling["consumers"]) == len(SCALED) * len(SIZES)
     assert len(scaling["edges"]) == len(SCALED) * len(data["plan"]["edge_ms"])
