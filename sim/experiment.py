@@ -26,9 +26,9 @@ from .scenario import Scenario, load_scenario, scenario_from_dict
 
 # A batch of the fast engine holds arrays of shape (replications, consumers); above this
 # many cells the replications are split into several batches to bound memory (about
-# 80 MB for the Bass presets' int32 state, 160 MB for the independent cascade's state and
-# order of adopters; the linear threshold keeps 16 bytes per cell and the commerce model
-# some 150, so they get a half and a tenth as many).
+# 80 MB for the Bass presets' int32 state and for the independent cascade's order of
+# adopters; the linear threshold keeps 12 bytes per cell and the commerce model some
+# 150, so they get a half and a tenth as many).
 BATCH_CELLS = 20_000_000
 CELL_SHARE = {"commerce": 10, "linear_threshold": 2}
 

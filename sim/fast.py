@@ -145,24 +145,48 @@ class WomModel(mesa.Model):
         else:
             seeds = [np.unique(choose_seeds(net, seeding, int(stream)))
                      for stream in self.streams]
-        self.adopted_step = np.full((reps, net.n), -1, dtype=np.int32)
-        for row, nodes in enumerate(seeds):
-            self.adopted_step[row, nodes] = 0
         self.adopted = np.array([len(nodes) for nodes in seeds], dtype=np.int64)
         self.new_adopters = self.adopted
         self._wsum = in_weight_sums(net.indptr, net.weights)
         model = self.config.diffusion.model
         if model not in FRONTIER:
+            self._steps = np.full((reps, net.n), -1, dtype=np.int32)
+            for row, nodes in enumerate(seeds):
+                self._steps[row, nodes] = 0
             return
         self.order = np.empty((reps, net.n), dtype=np.uint32)
         self.bounds = np.zeros((reps, 2), dtype=np.int64)
+        bits = (reps, (net.n + 7) // 8)
+        self._seen = np.zeros(bits, dtype=np.uint8)
         for row, nodes in enumerate(seeds):
             self.order[row, :len(nodes)] = nodes
+            np.bitwise_or.at(self._seen[row], nodes >> 3,
+                             np.left_shift(1, nodes & 7).astype(np.uint8))
         self.bounds[:, 1] = self.adopted
+        self._filled = [self.adopted]
         self.speakers = speaker_rows(net)
         self._unit = not net.weighted
         if model == "linear_threshold":
             self._heard = np.zeros((reps, net.n))
+            self._touched = np.zeros(bits, dtype=np.uint8)
+
+    @property
+    def adopted_step(self) -> np.ndarray:
+        """int32 array (replications, consumers): the step at which each consumer adopted
+        (0 for seeds), -1 if it has not.
+
+        The cascade and threshold presets keep only the order of adopters and how many
+        there were after each step; this array is built from them when asked for.
+        """
+        if self.config.diffusion.model not in FRONTIER:
+            return self._steps
+        steps = np.full((len(self.streams), self.network.n), -1, dtype=np.int32)
+        filled = np.stack(self._filled)  # (steps so far + 1, replications)
+        for row in range(len(self.streams)):
+            counts = np.diff(filled[:, row], prepend=0)
+            steps[row, self.order[row, :filled[-1, row]]] = np.repeat(
+                np.arange(len(counts), dtype=np.int32), counts)
+        return steps
 
     def _init_commerce(self) -> None:
         """State arrays of the commerce model, its traits, seeds, brand and influencers."""
@@ -217,30 +241,29 @@ class WomModel(mesa.Model):
         if d.model in FRONTIER:
             front, filled = self.bounds[:, 0], self.bounds[:, 1]
             frontier = int((filled - front).sum())
-            if frontier == 0:
-                self.new_adopters = np.zeros_like(self.adopted)
-                return
-            with jit.serial_when(frontier < PARALLEL_FRONTIER):
-                if d.model == "independent_cascade":
-                    cascade_step(self.adopted_step, self.order, self.bounds, self.streams, t,
-                                 self.speakers, d.p, self._unit)
-                else:
-                    fixed = np.nan if d.threshold is None else d.threshold
-                    threshold_step(self.adopted_step, self.order, self.bounds, self._heard,
-                                   self.streams, t, self.graph, self.speakers, self._wsum,
-                                   fixed)
+            if frontier:
+                with jit.serial_when(frontier < PARALLEL_FRONTIER):
+                    if d.model == "independent_cascade":
+                        cascade_step(self._seen, self.order, self.bounds, self.streams, t,
+                                     self.speakers, d.p, self._unit)
+                    else:
+                        fixed = np.nan if d.threshold is None else d.threshold
+                        threshold_step(self._seen, self._touched, self.order, self.bounds,
+                                       self._heard, self.streams, self.graph, self.speakers,
+                                       self._wsum, fixed)
             self.adopted = self.bounds[:, 1].copy()
-            self.new_adopters = self.bounds[:, 1] - self.bounds[:, 0]
+            self.new_adopters = self.adopted - self._filled[-1]
+            self._filled.append(self.adopted)
             return
         dt = self.config.run.dt
         if self.network.mixed:
-            bass_mixed_step(self.adopted_step, self.streams, t, purpose, d.p, d.q, dt,
+            bass_mixed_step(self._steps, self.streams, t, purpose, d.p, d.q, dt,
                             self.adopted.astype(np.float64))
         else:
-            bass_network_step(self.adopted_step, self.streams, t, purpose, self.graph,
+            bass_network_step(self._steps, self.streams, t, purpose, self.graph,
                               self._wsum, (d.p, d.q, dt))
-        self.adopted = np.count_nonzero(self.adopted_step >= 0, axis=1)
-        self.new_adopters = np.count_nonzero(self.adopted_step == t, axis=1)
+        self.adopted = np.count_nonzero(self._steps >= 0, axis=1)
+        self.new_adopters = np.count_nonzero(self._steps == t, axis=1)
 
     def table(self) -> pd.DataFrame:
         """Tidy results: one row per (replication, step), step 0 the starting state."""

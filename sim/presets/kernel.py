@@ -12,10 +12,12 @@ linear threshold only move where something changed, so their kernels work on the
 *frontier*, the consumers who adopted at the previous step, and cost in proportion to
 the ties those consumers speak over (Kempe et al. 2003 state both models this way).
 They read the network by speaker (:func:`sim.network.speaker_rows`) and keep, per
-replication, an ``order`` of adopters (uint32: the seeds, then each step's adopters)
-and ``bounds[r] = (front, filled)``: the frontier is ``order[r, front:filled]``.
-``order[r, filled:]`` is free space in which the threshold step lists the consumers it
-touches, each marked -2 in ``adopted_step`` until the step decides it. Replications are
+replication, a bit set of the adopters (``seen``: one bit per consumer, so that the
+random reads of a cascade stay in cache), an ``order`` of adopters (uint32: the seeds,
+then each step's adopters) and ``bounds[r] = (front, filled)``: the frontier is
+``order[r, front:filled]``; the step of each adoption follows from ``order`` and the
+bounds of every step (:attr:`sim.fast.WomModel.adopted_step`). ``order[r, filled:]`` is
+free space in which the threshold step lists the consumers it reaches. Replications are
 independent and run in parallel; within one the work is serial, and every draw is a
 pure function of its key, so the result does not depend on the thread count.
 
@@ -112,21 +114,21 @@ def bass_network_step(
             adopted_step[r, i] = step
 
 
-@njit(cache=True)
-def _touch(adopted: np.ndarray, order: np.ndarray, touched: int, i: int) -> int:
-    """List consumer ``i`` at ``order[touched]`` unless the step already touched it;
-    returns the new end of the list."""
-    if adopted[i] == -1:
-        adopted[i] = -2
-        order[touched] = i
-        touched += 1
-    return touched
+@njit(cache=True, inline="always")
+def has(bits: np.ndarray, i: int) -> bool:
+    """Whether consumer ``i`` is in the bit set ``bits`` (bit i % 8 of byte i // 8)."""
+    return (bits[i >> 3] >> (i & 7)) & 1 == 1
+
+
+@njit(cache=True, inline="always")
+def flip(bits: np.ndarray, i: int) -> None:
+    """Add consumer ``i`` to ``bits``, or remove it if it is there."""
+    bits[i >> 3] ^= np.uint8(1 << (i & 7))
 
 
 @njit(cache=True)
-def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
-                         pre: np.uint64, step: int, speakers: tuple, p: float,
-                         unit: bool) -> None:
+def _cascade_replication(seen: np.ndarray, order: np.ndarray, bound: np.ndarray,
+                         pre: np.uint64, speakers: tuple, p: float, unit: bool) -> None:
     """One replication's independent-cascade step (see :func:`cascade_step`)."""
     indptr, targets, weights = speakers
     limit = p * 2.0**53  # draw < p * w exactly when its 53 bits are below limit * w
@@ -138,8 +140,8 @@ def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarr
             i = targets[e]
             bits = draw_bits(pre, tie_key_jit(j, i))
             hit = bits < whole if unit else float(np.int64(bits)) < limit * weights[e]
-            if hit and adopted[i] < 0:
-                adopted[i] = step
+            if hit and not has(seen, i):
+                flip(seen, i)
                 order[new] = i
                 new += 1
     bound[0] = bound[1]
@@ -148,7 +150,7 @@ def _cascade_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarr
 
 @njit(cache=True, parallel=True)
 def cascade_step(
-    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, streams: np.ndarray,
+    seen: np.ndarray, order: np.ndarray, bounds: np.ndarray, streams: np.ndarray,
     step: int, speakers: tuple, p: float, unit: bool,
 ) -> None:
     """Independent-cascade step: last step's new adopters each try once per out-tie.
@@ -158,26 +160,27 @@ def cascade_step(
     adopts when any trial reaching it succeeds. Each outcome is a pure function of its
     key, so the draw comes first and the consumer's state is read only on success (one
     tie in 1 / (p w)): the cost is a hash per tie, in the order the ties are stored,
-    compared as an integer when every weight is 1 (``unit``). ``speakers`` is the
-    network by speaker (:func:`sim.network.speaker_rows`). Twin of
+    compared as an integer when every weight is 1 (``unit``). ``seen[r]`` is the bit set
+    of replication r's adopters (a bit per consumer, small enough to stay in cache);
+    this step's adopters are appended to ``order[r]``. ``speakers`` is the network by
+    speaker (:func:`sim.network.speaker_rows`). Twin of
     :meth:`sim.presets.agent.Consumer.decide_cascade`.
     """
     pre = prefixes(streams, step, CASCADE)
-    for r in prange(adopted_step.shape[0]):
-        _cascade_replication(adopted_step[r], order[r], bounds[r], pre[r], step, speakers, p,
-                             unit)
+    for r in prange(seen.shape[0]):
+        _cascade_replication(seen[r], order[r], bounds[r], pre[r], speakers, p, unit)
 
 
 @njit(cache=True)
-def _crosses(adopted: np.ndarray, i: int, heard: float, threshold: float, step: int,
-             graph: tuple, wsum: float) -> bool:
+def _crosses(seen: np.ndarray, i: int, heard: float, threshold: float, graph: tuple,
+             wsum: float) -> bool:
     """Whether consumer i's adopted share of in-weight reaches ``threshold``.
 
     ``heard`` is the adopted in-weight summed in adoption order. The reference sums it
     along i's CSR row; the two sums of the same non-negative weights differ by at most
     about (degree + 1) units in the last place, so only a share that close to the
-    threshold is summed again along the row, which then decides exactly as the
-    reference does.
+    threshold is summed again along the row (``seen`` holds the adopters before this
+    step), which then decides exactly as the reference does.
     """
     indptr, indices, weights = graph
     share = heard / wsum if wsum > 0.0 else 0.0
@@ -185,60 +188,64 @@ def _crosses(adopted: np.ndarray, i: int, heard: float, threshold: float, step: 
         return share > threshold
     s = 0.0
     for e in range(indptr[i], indptr[i + 1]):
-        a = adopted[indices[e]]
-        if a >= 0 and a < step:
+        if has(seen, indices[e]):
             s += weights[e]
     share = s / wsum if wsum > 0.0 else 0.0
     return share >= threshold
 
 
 @njit(cache=True)
-def _threshold_replication(adopted: np.ndarray, order: np.ndarray, bound: np.ndarray,
-                           heard: np.ndarray, pre: np.uint64, step: int, graph: tuple,
+def _threshold_replication(marks: tuple, order: np.ndarray, bound: np.ndarray,
+                           heard: np.ndarray, pre: np.uint64, graph: tuple,
                            speakers: tuple, wsum: np.ndarray, fixed: float) -> None:
     """One replication's linear-threshold step (see :func:`threshold_step`)."""
+    seen, touched = marks
     indptr, targets, weights = speakers
-    touched = bound[1]
+    end = bound[1]  # the consumers this step reaches are listed at order[bound[1]:end]
     for k in range(bound[0], bound[1]):
         j = order[k]
         for e in range(indptr[j], indptr[j + 1]):
             i = targets[e]
-            if adopted[i] >= 0:
+            if has(seen, i):
                 continue
-            touched = _touch(adopted, order, touched, i)
+            if not has(touched, i):
+                flip(touched, i)
+                order[end] = i
+                end += 1
             heard[i] += weights[e]
     new = bound[1]
-    for k in range(bound[1], touched):
+    for k in range(bound[1], end):
         i = order[k]
-        adopted[i] = -1
+        flip(touched, i)
         threshold = 1.0 - draw(pre, i) if np.isnan(fixed) else fixed
-        if _crosses(adopted, i, heard[i], threshold, step, graph, wsum[i]):
-            adopted[i] = step
+        if _crosses(seen, i, heard[i], threshold, graph, wsum[i]):
             order[new] = i
             new += 1
+    for k in range(bound[1], new):
+        flip(seen, order[k])
     bound[0] = bound[1]
     bound[1] = new
 
 
 @njit(cache=True, parallel=True)
 def threshold_step(
-    adopted_step: np.ndarray, order: np.ndarray, bounds: np.ndarray, heard: np.ndarray,
-    streams: np.ndarray, step: int, graph: tuple, speakers: tuple, wsum: np.ndarray,
-    fixed: float,
+    seen: np.ndarray, touched: np.ndarray, order: np.ndarray, bounds: np.ndarray,
+    heard: np.ndarray, streams: np.ndarray, graph: tuple, speakers: tuple,
+    wsum: np.ndarray, fixed: float,
 ) -> None:
     """Linear-threshold step: last step's new adopters add their tie weight to what
     their listeners have heard; a listener adopts once the adopted share of its
     in-weight (``heard[r, i] / wsum[i]``) reaches its threshold.
 
+    ``seen`` and ``touched`` are bit sets per replication: its adopters before this step
+    (this step's join them at its end) and, during the step, the consumers it reached.
     ``graph`` is the CSR network ``(indptr, indices, weights)`` and ``speakers`` the
     same network by speaker (:func:`sim.network.speaker_rows`). The threshold is
     ``fixed`` for everyone (Watts 2002) or, when ``fixed`` is NaN, ``1 - U`` with U the
     consumer's draw of step 0 for purpose THRESHOLD (Kempe et al. 2003), drawn when it
-    is needed. Twin of
-    :meth:`sim.presets.agent.Consumer.decide_threshold`.
+    is needed. Twin of :meth:`sim.presets.agent.Consumer.decide_threshold`.
     """
-    reps = adopted_step.shape[0]
     pre = prefixes(streams, 0, THRESHOLD)
-    for r in prange(reps):
-        _threshold_replication(adopted_step[r], order[r], bounds[r], heard[r], pre[r],
-                               step, graph, speakers, wsum, fixed)
+    for r in prange(seen.shape[0]):
+        _threshold_replication((seen[r], touched[r]), order[r], bounds[r], heard[r], pre[r],
+                               graph, speakers, wsum, fixed)
