@@ -1,8 +1,8 @@
-"""Fast engine vs reference engine: steps/s, directed edges/s and their ratio.
+"""The benchmark suite of ``wom bench`` (sim/bench/, docs/performance.md).
 
 Same as ``wom bench``; run from the repository root:
 
-    python benchmarks/bench_engines.py [--sizes 10000,100000] [--steps 20]
+    python benchmarks/bench_engines.py [--quick] [--json FILE] [--sizes 10000,100000]
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from . import jit
 from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
 from .commerce.events import EventLog, check_events
@@ -21,28 +22,40 @@ from .commerce.params import params_of
 from .commerce.state import columns_of, top_share_ratio
 from .commerce.traits import set_up
 from .errors import WomError
-from .network import Network, check_compatible
+from .network import Network, check_compatible, speaker_rows
 from .network.resample import replication_network, resamples
-from .presets.kernel import bass_mixed_step, cascade_step, fraction_step, in_weight_sums
+from .presets.kernel import (
+    bass_mixed_step,
+    bass_network_step,
+    cascade_step,
+    in_weight_sums,
+    threshold_step,
+)
 from .results import column_reporters, results_frame
-from .rng import Purpose, stream_key, uniform_keys
+from .rng import Purpose, stream_key
 from .scenario import Scenario
 from .seeding import choose_seeds
+from .seeding.choose import STREAM_FREE
 
 
 # Model-level reporters of the presets: named functions (picklable), each returning one
-# value per replication read straight from the state arrays.
+# value per replication, counted as the step ran.
 def report_adopted(model: WomModel) -> np.ndarray:
     """Consumers who have adopted at least once (cumulative; seeds included)."""
-    return np.count_nonzero(model.adopted_step >= 0, axis=1)
+    return model.adopted
 
 
 def report_new_adopters(model: WomModel) -> np.ndarray:
     """Consumers who adopted at this step (the seeds at step 0)."""
-    return np.count_nonzero(model.adopted_step == model.time_step, axis=1)
+    return model.new_adopters
 
 
 REPORTERS = {"adopted": report_adopted, "new_adopters": report_new_adopters}
+# The presets whose kernels work on the frontier of last step's adopters.
+FRONTIER = ("independent_cascade", "linear_threshold")
+# A frontier step of fewer consumers (over the whole batch) runs on one thread: starting
+# and joining threads would cost more than its work.
+PARALLEL_FRONTIER = 1_000
 
 
 class WomModel(mesa.Model):
@@ -75,8 +88,11 @@ class WomModel(mesa.Model):
 
     Notes
     -----
-    Each step costs O(replications x directed edges) for network presets and the
-    commerce model, and O(replications x consumers) for the fully mixed Bass model.
+    Each step costs O(replications x directed edges) for the network Bass preset and
+    the commerce model, and O(replications x consumers) for the fully mixed Bass model.
+    The independent cascade and the linear threshold cost, over a whole run, in
+    proportion to the ties of the consumers who adopt (:mod:`sim.presets.kernel`); once
+    no replication of the batch moves, their steps only record the final state again.
     See :class:`sim.reference.ReferenceModel` (same signature, one replication) for the
     readable specification of a step.
 
@@ -128,14 +144,57 @@ class WomModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _init_preset(self) -> None:
-        """Seeds, thresholds and in-weights of the classic presets."""
-        n = self.network.n
-        self.adopted_step = np.full((len(self.streams), n), -1, dtype=np.int32)
-        for row, stream in enumerate(self.streams):
-            self.adopted_step[row, choose_seeds(self.network, self.config.seeding,
-                                                int(stream))] = 0
-        self.thresholds = self._thresholds()
-        self._wsum = in_weight_sums(self.network.indptr, self.network.weights)
+        """Seeds, adoption counts and the kernels' working arrays of the classic presets."""
+        net = self.network
+        reps = len(self.streams)
+        seeding = self.config.seeding
+        if seeding.strategy in STREAM_FREE:  # the same for every replication: choose once
+            seeds = [np.unique(choose_seeds(net, seeding, int(self.streams[0])))] * reps
+        else:
+            seeds = [np.unique(choose_seeds(net, seeding, int(stream)))
+                     for stream in self.streams]
+        self.adopted = np.array([len(nodes) for nodes in seeds], dtype=np.int64)
+        self.new_adopters = self.adopted
+        self._wsum = in_weight_sums(net.indptr, net.weights)
+        model = self.config.diffusion.model
+        if model not in FRONTIER:
+            self._steps = np.full((reps, net.n), -1, dtype=np.int32)
+            for row, nodes in enumerate(seeds):
+                self._steps[row, nodes] = 0
+            return
+        self.order = np.empty((reps, net.n), dtype=np.uint32)
+        self.bounds = np.zeros((reps, 2), dtype=np.int64)
+        bits = (reps, (net.n + 7) // 8)
+        self._seen = np.zeros(bits, dtype=np.uint8)
+        for row, nodes in enumerate(seeds):
+            self.order[row, :len(nodes)] = nodes
+            np.bitwise_or.at(self._seen[row], nodes >> 3,
+                             np.left_shift(1, nodes & 7).astype(np.uint8))
+        self.bounds[:, 1] = self.adopted
+        self._filled = [self.adopted]
+        self.speakers = speaker_rows(net)
+        self._unit = not net.weighted
+        if model == "linear_threshold":
+            self._heard = np.zeros((reps, net.n))
+            self._touched = np.zeros(bits, dtype=np.uint8)
+
+    @property
+    def adopted_step(self) -> np.ndarray:
+        """int32 array (replications, consumers): the step at which each consumer adopted
+        (0 for seeds), -1 if it has not.
+
+        The cascade and threshold presets keep only the order of adopters and how many
+        there were after each step; this array is built from them when asked for.
+        """
+        if self.config.diffusion.model not in FRONTIER:
+            return self._steps
+        steps = np.full((len(self.streams), self.network.n), -1, dtype=np.int32)
+        filled = np.stack(self._filled)  # (steps so far + 1, replications)
+        for row in range(len(self.streams)):
+            counts = np.diff(filled[:, row], prepend=0)
+            steps[row, self.order[row, :filled[-1, row]]] = np.repeat(
+                np.arange(len(counts), dtype=np.int32), counts)
+        return steps
 
     def _init_commerce(self) -> None:
         """State arrays of the commerce model, its traits, seeds, brand and influencers."""
@@ -180,42 +239,51 @@ class WomModel(mesa.Model):
             self.log[1].fill(0)
         self._record_commerce()
 
-    def _thresholds(self) -> np.ndarray:
-        """Linear-threshold thresholds: fixed (Watts) or 1 - U per consumer (KKT)."""
-        diffusion = self.config.diffusion
-        shape = self.adopted_step.shape
-        if diffusion.model != "linear_threshold":
-            return np.zeros((0, 0))
-        if diffusion.threshold is not None:
-            return np.full(shape, diffusion.threshold)
-        return 1.0 - uniform_keys(
-            self.streams, 0, np.arange(shape[1], dtype=np.int64), int(Purpose.THRESHOLD)
-        )
-
     def step(self) -> None:
         """Advance every replication by one step and record it."""
         self.time_step += 1
-        d = self.config.diffusion
-        dt = self.config.run.dt
-        net = self.network
-        purpose = int(Purpose.ADOPT)
-        t = self.time_step
-        if d.model == "commerce":
+        if self.config.diffusion.model == "commerce":
             self._step_commerce()
-        elif d.model == "bass" and net.mixed:
-            before = np.count_nonzero(self.adopted_step >= 0, axis=1).astype(np.float64)
-            bass_mixed_step(self.adopted_step, self.streams, t, purpose, d.p, d.q, dt, before)
-        elif d.model == "independent_cascade":
-            cascade_step(self.adopted_step, self.streams, t, purpose, self.graph, d.p)
         else:
-            fraction_step(self.adopted_step, self.streams, t, purpose, self.graph, self._wsum,
-                          (d.p, d.q, dt), self.thresholds, d.model == "linear_threshold")
+            self._step_preset()
         self.datacollector.collect(self)
 
     def events_table(self) -> pd.DataFrame:
         """The event log of the batch (``events=True``), the same as the reference
         engine's: see :meth:`sim.commerce.events.EventLog.frame`."""
         return self.event_log.frame()
+
+    def _step_preset(self) -> None:
+        """One step of a classic preset, then the adoption counts."""
+        d = self.config.diffusion
+        t = self.time_step
+        purpose = int(Purpose.ADOPT)
+        if d.model in FRONTIER:
+            front, filled = self.bounds[:, 0], self.bounds[:, 1]
+            frontier = int((filled - front).sum())
+            if frontier:
+                with jit.serial_when(frontier < PARALLEL_FRONTIER):
+                    if d.model == "independent_cascade":
+                        cascade_step(self._seen, self.order, self.bounds, self.streams, t,
+                                     self.speakers, d.p, self._unit)
+                    else:
+                        fixed = np.nan if d.threshold is None else d.threshold
+                        threshold_step(self._seen, self._touched, self.order, self.bounds,
+                                       self._heard, self.streams, self.graph, self.speakers,
+                                       self._wsum, fixed)
+            self.adopted = self.bounds[:, 1].copy()
+            self.new_adopters = self.adopted - self._filled[-1]
+            self._filled.append(self.adopted)
+            return
+        dt = self.config.run.dt
+        if self.network.mixed:
+            bass_mixed_step(self._steps, self.streams, t, purpose, d.p, d.q, dt,
+                            self.adopted.astype(np.float64))
+        else:
+            bass_network_step(self._steps, self.streams, t, purpose, self.graph,
+                              self._wsum, (d.p, d.q, dt))
+        self.adopted = np.count_nonzero(self._steps >= 0, axis=1)
+        self.new_adopters = np.count_nonzero(self._steps == t, axis=1)
 
     def table(self) -> pd.DataFrame:
         """Tidy results: one row per (replication, step), step 0 the starting state."""

@@ -1,25 +1,60 @@
-"""numba set-up: where compiled kernels are cached, how many threads they use.
+"""numba set-up: where compiled kernels are cached, how many threads they use, and the
+notice printed when kernels compile.
 
 Nothing happens at import. :func:`configure` is called once by ``sim/__init__.py``
 before any kernel module is imported: numba fixes the cache location of a
 ``@njit(cache=True)`` function when the function is decorated, so the directory must
 be chosen first.
+
+The cache belongs to one checkout (or install): ``<user cache>/wom-sim/numba/<key>``,
+``key`` a hash of the package's directory and version (:func:`checkout_key`), so kernels
+compiled by another checkout of another version are neither used nor mistaken for this
+one's. Inside it numba keeps one folder per source folder, named after the folder and
+a hash of its path, with an index file (``.nbi``) per compiled function; an index whose
+source file has changed since is stale and numba compiles again.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TextIO
 
 import numba
+from numba.core import event
+
+PACKAGE = Path(__file__).resolve().parent
+#: The files whose kernels every run calls: the classic presets' and the commerce model's.
+KERNEL_FILES = (PACKAGE / "presets" / "kernel.py", PACKAGE / "commerce" / "kernel.py")
+#: Printed (once per process) when numba starts compiling a kernel.
+COMPILE_NOTICE = ("wom: compiling numba kernels, once per install (about 30 s on 2 cores); "
+                  "later runs load them from {cache}")
+
+
+def checkout_key() -> str:
+    """16 hex digits naming this checkout's cache: a hash of the package directory and
+    the installed version (``0+unknown`` when run from a source tree)."""
+    try:
+        installed = version("wom-sim")
+    except PackageNotFoundError:
+        installed = "0+unknown"
+    return hashlib.sha1(f"{PACKAGE}\n{installed}".encode()).hexdigest()[:16]
 
 
 def cache_dir() -> Path:
-    """The kernel cache: ``$NUMBA_CACHE_DIR`` if set, else ``<user cache>/wom-sim/numba``."""
+    """The kernel cache: ``$NUMBA_CACHE_DIR`` if set, else
+    ``<user cache>/wom-sim/numba/<checkout key>`` (see :func:`checkout_key`)."""
     chosen = os.environ.get("NUMBA_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "wom-sim" / "numba"
+    user = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return user / "wom-sim" / "numba" / checkout_key()
 
 
 def configure() -> Path:
@@ -45,11 +80,70 @@ def set_threads(threads: int | None) -> None:
     numba.set_num_threads(threads)
 
 
-def cache_is_warm() -> bool:
-    """Whether compiled kernels are already in numba's cache (else the first call compiles).
+@contextmanager
+def serial_when(small: bool) -> Iterator[None]:
+    """Run the enclosed kernels on one thread when ``small`` (their work would not pay
+    for starting and joining the other threads), then restore the thread count."""
+    if not small:
+        yield
+        return
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(threads)
 
-    The kernels live in ``sim/presets/kernel.py`` and ``sim/commerce/kernel.py``; numba
-    names their cache files ``kernel.<function>-<line>.py<version>.nbi``.
+
+def index_folder(source: Path) -> Path:
+    """Where numba keeps the index files of the kernels defined in ``source``: a folder
+    of the cache named after the source's folder and the SHA-1 of its path."""
+    folder = source.parent
+    digest = hashlib.sha1(str(folder).encode()).hexdigest()
+    return Path(numba.config.CACHE_DIR or cache_dir()) / f"{folder.name}_{digest}"
+
+
+def cache_is_warm() -> bool:
+    """Whether this checkout's kernels are already compiled (else the first run compiles).
+
+    Cheap: it looks for numba's index files of :data:`KERNEL_FILES` in this checkout's
+    cache, without loading anything. It does not notice an index made stale by an edit
+    of the kernel's source; :func:`announce_compiles` does, when numba compiles.
     """
-    cache = Path(numba.config.CACHE_DIR or "")
-    return cache.is_dir() and any(cache.rglob("kernel.*.nbi"))
+    return all(any(index_folder(source).glob(f"{source.stem}.*.nbi"))
+               for source in KERNEL_FILES)
+
+
+class _CompileNotice(event.Listener):
+    """Prints :data:`COMPILE_NOTICE` at the first compilation numba starts."""
+
+    def __init__(self) -> None:
+        self.stream: TextIO = sys.stderr
+        self.shown = False
+
+    def on_start(self, _event: event.Event) -> None:
+        if not self.shown:
+            self.shown = True
+            print(COMPILE_NOTICE.format(cache=numba.config.CACHE_DIR), file=self.stream,
+                  flush=True)
+
+    def on_end(self, _event: event.Event) -> None:
+        """Nothing to do when a compilation ends."""
+
+
+@functools.cache
+def _compile_notice() -> _CompileNotice:
+    """The process's one listener, registered with numba on first use."""
+    notice = _CompileNotice()
+    event.register("numba:compile", notice)
+    return notice
+
+
+def announce_compiles(stream: TextIO | None = None) -> None:
+    """Print a notice on ``stream`` (default stderr) when, and only when, numba compiles.
+
+    numba announces a compilation only on a cache miss (a kernel loaded from the cache
+    is not compiled), so the notice appears on the command that pays for it, at the
+    moment it starts, and at most once per process.
+    """
+    _compile_notice().stream = stream or sys.stderr

@@ -32,9 +32,11 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 #: A batch of the fast engine holds arrays of shape (replications, consumers); above this
-#: many cells the replications are split into several batches. The commerce model keeps
-#: about :data:`FAST_CELL_BYTES` ``["commerce"]`` per cell, so it gets a tenth as many.
+#: many cells the replications are split into several batches. The linear threshold and
+#: the commerce model keep more per cell (:data:`FAST_CELL_BYTES`), so they get
+#: ``1 / CELL_SHARE`` as many.
 BATCH_CELLS = 20_000_000
+CELL_SHARE = {"commerce": 10, "linear_threshold": 2}
 
 #: Bytes per (replication, consumer) of the fast engine: the presets' int32 adoption step
 #: and its temporaries (linear threshold: and a float64 threshold); the commerce model's
@@ -163,7 +165,7 @@ def batch_size(scenario: Scenario, engine: str, consumers: int) -> int:
     networks, else as many as :data:`BATCH_CELLS` allows."""
     if engine != "fast" or resamples(scenario):
         return 1
-    cells = BATCH_CELLS // (10 if scenario.diffusion.model == "commerce" else 1)
+    cells = BATCH_CELLS // CELL_SHARE.get(scenario.diffusion.model, 1)
     return max(1, min(scenario.run.replications, cells // max(consumers, 1)))
 
 

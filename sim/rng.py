@@ -7,6 +7,10 @@ visited, on the number of threads, or on the engine: the numba kernels
 (:mod:`sim.commerce.kernel`), the numpy set-up code and the plain-Python reference engine
 (:mod:`sim.reference`) all compute the same numbers from the same keys.
 
+A draw that belongs to a tie rather than to a consumer (the one trial of a tie in the
+independent cascade) takes as its node key :func:`tie_key` of the tie's two ends, which
+never collides with another tie's because node ids fit in 32 bits.
+
 The mixing function is the finaliser of SplitMix64 (Steele, Lea and Flood 2014),
 applied in a chain: ``mix(mix(mix(stream ^ purpose) ^ step) ^ node)``. The first two
 links depend only on (stream, purpose, step) and are hoisted out of the per-node loops
@@ -15,7 +19,8 @@ of the kernels (:func:`prefix`), so a draw costs one mix per node.
 The generator is written here twice, side by side: in plain Python on integers
 (:func:`mix`, :func:`prefix`, :func:`uniform`, with :func:`uniform_array` its numpy
 form) and as its numba twin for the kernels (:func:`mix_jit`, :func:`prefix_jit`,
-:func:`draw`, :func:`prefixes`, :func:`prefix_table`, :func:`uniform_keys`). The tests
+:func:`draw`, :func:`draw_bits`, :func:`prefixes`, :func:`prefix_table`,
+:func:`uniform_keys`, :func:`tie_key_jit`). The tests
 check that the forms agree bit for bit. The numba twin is compiled with
 ``cache=True``, so this module is imported after :func:`sim.jit.configure`
 (``sim/__init__.py`` sees to it).
@@ -49,6 +54,7 @@ class Purpose(IntEnum):
     CELF = 4
     COMMUNITY = 5
     NETWORK = 6
+    CASCADE = 7
     # commerce model: consumer traits (drawn at step 0) ...
     TIES = 10
     FIT = 11
@@ -101,6 +107,11 @@ def uniform(stream: int, step: int, node: int, purpose: int) -> float:
     return (mix(prefix(stream, step, purpose) ^ node) >> 11) * TO_UNIT
 
 
+def tie_key(speaker: int, listener: int) -> int:
+    """Node key of the tie ``speaker -> listener`` (both ids below 2**32)."""
+    return (speaker << 32) | listener
+
+
 def uniform_array(stream: int, step: int, n: int | np.ndarray, purpose: int) -> np.ndarray:
     """Draws for nodes 0..n-1 (or for the given node keys) as a float64 array, equal to
     ``uniform`` node by node."""
@@ -122,6 +133,7 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
+_S32 = np.uint64(32)
 
 
 @njit(cache=True, inline="always")
@@ -140,9 +152,26 @@ def prefix_jit(stream: np.uint64, step: int, purpose: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
+def draw_bits(pre: np.uint64, node: int) -> np.uint64:
+    """The 53 bits of a draw: :func:`draw` is ``draw_bits * 2**-53``, so ``draw < x``
+    exactly when ``draw_bits < x * 2**53`` (scaling by a power of two is exact)."""
+    return mix_jit(pre ^ np.uint64(node)) >> _S11
+
+
+@njit(cache=True, inline="always")
 def draw(pre: np.uint64, node: int) -> float:
-    """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose)."""
-    return float(mix_jit(pre ^ np.uint64(node)) >> _S11) * TO_UNIT
+    """Uniform [0, 1) for one node given the prefix of its (stream, step, purpose).
+
+    The 53 bits fit an int64, whose conversion to float is one instruction (an
+    unsigned one is several); the value is the same.
+    """
+    return float(np.int64(draw_bits(pre, node))) * TO_UNIT
+
+
+@njit(cache=True, inline="always")
+def tie_key_jit(speaker: int, listener: int) -> np.uint64:
+    """The numba twin of :func:`tie_key`."""
+    return (np.uint64(speaker) << _S32) | np.uint64(listener)
 
 
 @njit(cache=True)

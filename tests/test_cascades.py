@@ -29,17 +29,21 @@ SEEDS = [0]
 REPS = 20_000
 
 
-def exact_ic(p: float) -> np.ndarray:
-    return live_edge_ic(EDGES, N_NODES, SEEDS, p)
+def unweighted(edges: list) -> list:
+    return [(a, b, 1.0) for a, b, _ in edges]
+
+
+def exact_ic(p: float, edges: list = EDGES) -> np.ndarray:
+    return live_edge_ic(edges, N_NODES, SEEDS, p)
 
 
 def exact_lt() -> np.ndarray:
     return live_edge_lt(EDGES, N_NODES, SEEDS)
 
 
-def simulate(diffusion: dict) -> np.ndarray:
-    net = from_edges(np.array([e[0] for e in EDGES]), np.array([e[1] for e in EDGES]),
-                     np.array([e[2] for e in EDGES]), directed=True)
+def simulate(diffusion: dict, edges: list = EDGES) -> np.ndarray:
+    net = from_edges(np.array([e[0] for e in edges]), np.array([e[1] for e in edges]),
+                     np.array([e[2] for e in edges]), directed=True)
     sc = make_scenario(population={"size": N_NODES}, network={"kind": "erdos_renyi",
                        "mean_degree": 1}, diffusion=diffusion,
                        seeding={"strategy": "nodes", "nodes": SEEDS})
@@ -57,11 +61,15 @@ def assert_within_se(simulated: np.ndarray, exact: np.ndarray) -> None:
 
 
 @pytest.mark.parametrize("p", [0.3, 0.7])
-def test_independent_cascade_exact_probabilities(p):
-    exact = exact_ic(p)
+@pytest.mark.parametrize("weights", ["weighted", "unit"])
+def test_independent_cascade_exact_probabilities(p, weights):
+    """Weighted ties compare each draw with p * w as a float, unit ties with p as an
+    integer threshold (sim.presets.kernel.cascade_step): both must be exact."""
+    edges = EDGES if weights == "weighted" else unweighted(EDGES)
+    exact = exact_ic(p, edges)
     assert exact[6:].max() == 0
     assert 0.02 < exact[1:6].min() < exact[1:6].max() < 0.95
-    assert_within_se(simulate({"model": "independent_cascade", "p": p}), exact)
+    assert_within_se(simulate({"model": "independent_cascade", "p": p}, edges), exact)
 
 
 def test_linear_threshold_exact_probabilities():

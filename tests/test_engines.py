@@ -7,12 +7,16 @@ and for one and two numba threads.
 from __future__ import annotations
 
 import numba
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import run
+from sim.experiment import step_model
 from sim.fast import WomModel
+from sim.network import from_edges
+from sim.reference import ReferenceModel
 
 from .conftest import NETWORKS, make_scenario
 
@@ -21,6 +25,7 @@ GRAPHS = {
     "er": {"kind": "erdos_renyi", "mean_degree": 5},
     "ws": {"kind": "watts_strogatz", "k": 6, "rewire": 0.2},
     "sbm": {"kind": "stochastic_block", "blocks": 3, "p_in": 0.08, "p_out": 0.005},
+    "weak": {"kind": "barabasi_albert", "m": 3, "weak_share": 0.4, "weak_weight": 0.3},
     "email": {"kind": "file", "path": str(NETWORKS / "email-Eu-core.txt.gz"),
               "directed": True},
 }
@@ -48,6 +53,28 @@ def test_fast_equals_reference(graph, preset):
         fast, ref = both(sc, seed=seed)
         assert_frame_equal(fast, ref)
         assert fast["adopted"].iloc[-1] > 5 or preset == "watts"
+
+
+def test_threshold_met_exactly_in_both_engines():
+    """Consumer 3 listens to 0, 1 and 2 with weights whose float sum depends on the order.
+
+    The fast engine adds heard weight in adoption order (2 at step 1, then 0 and 1), the
+    reference along the CSR row (0, 1, 2); the two sums differ in the last place, at a
+    share of exactly 1 by the row's order. With threshold 1 both engines adopt consumer
+    3 at step 2.
+    """
+    weights = np.array([9.3507244e-13, 8.1585357e-03, 2.7385002e-12, 1.0, 1.0], np.float32)
+    w0, w1, w2 = weights[:3].astype(np.float64)
+    assert (w2 + w0) + w1 < (w0 + w1) + w2
+    net = from_edges([0, 1, 2, 2, 2], [3, 3, 3, 0, 1], weights, directed=True)
+    sc = make_scenario(population={"size": 4},
+                       diffusion={"model": "linear_threshold", "threshold": 1.0},
+                       seeding={"strategy": "nodes", "nodes": [2]}, run={"steps": 3})
+    fast, ref = WomModel(sc, network=net), ReferenceModel(sc, network=net)
+    step_model(fast, 3)
+    step_model(ref, 3)
+    assert_frame_equal(fast.table(), ref.table())
+    assert fast.adopted_step[0].tolist() == [1, 1, 0, 2]
 
 
 def test_mixed_bass_fast_equals_reference():

@@ -19,6 +19,13 @@ def test_python_numpy_and_numba_forms_agree():
                            python[:5])
 
 
+def test_tie_keys_agree_and_are_distinct():
+    pairs = [(0, 1), (1, 0), (7, 2**32 - 1), (2**32 - 1, 7)]
+    keys = [rng.tie_key(a, b) for a, b in pairs]
+    assert keys == [int(rng.tie_key_jit(a, b)) for a, b in pairs]
+    assert len(set(keys)) == len(keys) and max(keys) < 2**64
+
+
 def test_draws_depend_on_every_part_of_the_key():
     s = rng.stream_key(5, 0)
     base = rng.uniform(s, 1, 2, 3)

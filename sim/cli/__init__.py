@@ -4,7 +4,8 @@
 (sweep, analyze), :mod:`~sim.cli.robustness` (robustness), :mod:`~sim.cli.fit`
 (fit-bass), :mod:`~sim.cli.dashboard` (dashboard); :mod:`~sim.cli.types` holds the
 shared argument types. Bad input (scenario file, key, value, network file) ends with one
-message on stderr and exit code 2, never a traceback.
+message on stderr and exit code 2, never a traceback. A command that compiles numba
+kernels says so on stderr when it starts compiling (:func:`sim.jit.announce_compiles`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .. import jit
 from ..errors import WomError
 from .dashboard import add_dashboard_parser, cmd_dashboard
 from .fit import add_fit_parser, cmd_fit_bass
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wom`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
+    jit.announce_compiles()
     try:
         return COMMANDS[args.command](args)
     except WomError as exc:

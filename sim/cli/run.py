@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
 import warnings
 from collections.abc import Sequence
@@ -102,10 +101,22 @@ def add_run_parsers(sub: Any) -> None:
     p_keys.add_argument("--markdown", action="store_true",
                         help="print the Markdown table of the README instead")
 
-    p_bench = sub.add_parser("bench", help="speed of the fast engine against the reference")
-    p_bench.add_argument("--sizes", default="10000,100000",
-                         help="comma-separated population sizes (default: 10000,100000)")
-    p_bench.add_argument("--steps", type=positive, default=20, help="fast-engine steps")
+    p_bench = sub.add_parser(
+        "bench", help="speed on this machine: engines, peers, CSR limit, scaling",
+        description="Machine information; the fast engine against the reference engine; "
+                    "the commerce week per directed edge; the machine's CSR neighbour-sum "
+                    "rate; cascades against cynetdiff and NDlib (pip install -e "
+                    "'.[bench]'; skipped with a note without them); time and peak memory "
+                    "against consumers and edges, drawn as a log-log PNG.")
+    p_bench.add_argument("--quick", action="store_true",
+                         help="smaller sizes and fewer rounds (under a minute on 2 cores)")
+    p_bench.add_argument("--json", type=Path, metavar="FILE", help="write every number as JSON")
+    p_bench.add_argument("--plots", type=Path, default=Path("runs/bench"), metavar="DIR",
+                         help="folder of the scaling figure scaling.png (default: runs/bench)")
+    p_bench.add_argument("--sizes", help="comma-separated population sizes (default: "
+                                         "10000,100000,1000000; quick: 2000,10000)")
+    p_bench.add_argument("--steps", type=positive,
+                         help="fast-engine steps per timing (default: 20; quick: 10)")
     p_bench.add_argument("--reference-steps", type=positive, default=3,
                          help="reference-engine steps (it is slow)")
     p_bench.add_argument("--threads", type=threads, help="numba threads (default: all cores)")
@@ -131,12 +142,6 @@ def add_validate_parser(sub: Any) -> None:
                                  "and a line as each part starts)")
 
 
-def _warn_compile() -> None:
-    if not jit.cache_is_warm():
-        print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
-              file=sys.stderr, flush=True)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """``wom run``: run a scenario, print the adoption and KPI summary; returns 0."""
     if args.out:
@@ -146,8 +151,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if args.events:
         check_events(scenario, f"--events {args.events}")
-    if args.engine == "fast":
-        _warn_compile()
     started = time.perf_counter()
     frame = run(scenario, seed=args.seed, steps=args.steps, replications=args.replications,
                 engine=args.engine, threads=args.threads, events=bool(args.events),
@@ -327,8 +330,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
     labels = [sc.name or Path(path).stem for sc, path in zip(scenarios, args.scenarios,
                                                              strict=True)]
-    if args.engine == "fast":
-        _warn_compile()
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # printed below from kpis.attrs
@@ -369,29 +370,35 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """``wom bench``: time the fast engine against the reference; returns 0."""
-    from ..bench import BENCH_M, bench_scenario
+    """``wom bench``: the benchmark suite (:mod:`sim.bench`); returns 0."""
     from ..bench import main as bench_main
+    from ..bench import make_plan
+    from ..bench.engines import bass_scenario
 
-    smallest = BENCH_M + 1
+    sizes = None
+    if args.sizes is not None:
+        try:
+            sizes = [int(s) for s in args.sizes.split(",")]
+        except ValueError:
+            sizes = []
+        if not sizes or min(sizes) < 100:
+            raise WomError(f"--sizes: expected comma-separated integers, each at least 100, "
+                           f"found {args.sizes!r}")
+        free = available_memory()
+        for size in sizes:  # the reference engine, the most demanding, runs on every size
+            need = estimate(bass_scenario(size), "reference")
+            if need is not None and need.total > free:
+                raise WomError(f"--sizes {size}: the benchmark on {size:,} consumers needs "
+                               f"about {size_text(need.total)} of memory but "
+                               f"{size_text(free)} is available")
+    if args.json is not None and args.json.is_dir():
+        raise WomError(f"--json {args.json}: is a directory; give a file name")
     try:
-        sizes = [int(s) for s in args.sizes.split(",")]
-    except ValueError:
-        sizes = []
-    if not sizes or min(sizes) < smallest:
-        raise WomError(f"--sizes: expected comma-separated integers >= {smallest} (the "
-                       f"benchmark's network attaches {BENCH_M} ties per consumer), found "
-                       f"{args.sizes!r}")
-    free = available_memory()
-    for size in sizes:  # the reference engine, the most demanding, runs on every size
-        need = estimate(bench_scenario(size), "reference")
-        if need is not None and need.total > free:
-            raise WomError(f"--sizes {size}: the benchmark on {size:,} consumers needs about "
-                           f"{size_text(need.total)} of memory but {size_text(free)} is "
-                           "available")
-    _warn_compile()
-    bench_main(sizes, steps=args.steps, reference_steps=args.reference_steps,
-               threads=args.threads)
+        jit.set_threads(args.threads)
+    except ValueError as exc:
+        raise WomError(f"--threads: {exc}") from None
+    plan = make_plan(args.quick, sizes, args.steps, args.reference_steps, args.threads)
+    bench_main(plan, json_path=args.json, plots=args.plots)
     return 0
 
 
@@ -402,7 +409,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.seeds is not None and args.seeds < 2:
         raise WomError(f"--seeds: at least 2 are needed for an interval, found {args.seeds}")
     check_out(args.out, suffixes=(".md",))
-    _warn_compile()
     checks = write_report(args.out, quick=args.quick, seeds=args.seeds, quiet=args.quiet)
     print(text(checks))
     print(f"networks: {networks()}")

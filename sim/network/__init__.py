@@ -4,7 +4,8 @@ Every network is a :class:`Network`, a compressed sparse row (CSR) adjacency ind
 the *listener*: row ``v`` lists the nodes that can influence ``v``.
 
 - :mod:`sim.network.csr`: the :class:`Network` type, :func:`from_edges` (the builder
-  every other function goes through) and :func:`from_networkx`.
+  every other function goes through), :func:`from_networkx` and :func:`speaker_rows`
+  (the network indexed by the speaker).
 - :mod:`sim.network.generators`: :func:`mixed`, :func:`complete` and the random graph
   models (Erdos-Renyi, Barabasi-Albert, Watts-Strogatz, stochastic block,
   configuration model with :func:`powerlaw_degrees`).
@@ -20,7 +21,14 @@ the *listener*: row ``v`` lists the nodes that can influence ``v``.
 
 from .build import build_network, check_compatible, tie_strengths
 from .clustered import clustered, community_sizes
-from .csr import MAX_NETWORKX_EDGES, MAX_NODES, Network, from_edges, from_networkx
+from .csr import (
+    MAX_NETWORKX_EDGES,
+    MAX_NODES,
+    Network,
+    from_edges,
+    from_networkx,
+    speaker_rows,
+)
 from .generators import (
     MAX_COMPLETE_NODES,
     barabasi_albert,
@@ -59,6 +67,7 @@ __all__ = [
     "overlap",
     "overlap_weak_ties",
     "powerlaw_degrees",
+    "speaker_rows",
     "stochastic_block",
     "tie_strengths",
     "watts_strogatz",

@@ -49,8 +49,8 @@ class Network:
     ``indices[indptr[v]:indptr[v + 1]]``, with the matching tie weights in the same
     slice of ``weights``. Inside each row the sources are sorted by id without
     repetition; this canonical order makes float sums over a row reproducible. An
-    undirected edge ``u - v`` is stored in both rows; a directed edge ``u -> v``
-    (``u`` influences ``v``) only in row ``v``.
+    undirected edge ``u - v`` is stored in both rows, with one weight; a directed edge
+    ``u -> v`` (``u`` influences ``v``) only in row ``v``.
 
     Treat the arrays as read-only: they may be shared between networks and runs.
 
@@ -485,3 +485,39 @@ def lower_bound(keys: np.ndarray, lo: int, hi: int, value: int) -> int:
         else:
             hi = mid
     return lo
+
+
+def speaker_rows(net: Network
+                 ) -> tuple[NDArray[np.int64], NDArray[np.uint32], NDArray[np.float32]]:
+    """The network indexed by the speaker: ``(indptr, indices, weights)`` where row ``j``
+    lists, sorted by id, the nodes ``j`` can influence, with the weights of those ties.
+
+    For an undirected network it is the network's own arrays (each tie is stored in both
+    rows with one weight); a directed network is transposed, O(n + edges). The frontier
+    kernels of the cascade and threshold presets read it (:mod:`sim.presets.kernel`).
+    """
+    if not net.directed:
+        return net.indptr, net.indices, net.weights
+    return _transpose(net.indptr, net.indices, net.weights, net.n)
+
+
+@njit(cache=True)
+def _transpose(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, n: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR transpose by counting sort; rows come out sorted because listeners are
+    visited in increasing id."""
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(indices.size):
+        out_ptr[indices[e] + 1] += 1
+    for j in range(n):
+        out_ptr[j + 1] += out_ptr[j]
+    fill = out_ptr[:-1].copy()
+    out_idx = np.empty(indices.size, dtype=np.uint32)
+    out_w = np.empty(indices.size, dtype=np.float32)
+    for i in range(n):
+        for e in range(indptr[i], indptr[i + 1]):
+            pos = fill[indices[e]]
+            fill[indices[e]] += 1
+            out_idx[pos] = i
+            out_w[pos] = weights[e]
+    return out_ptr, out_idx, out_w

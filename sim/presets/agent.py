@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import mesa
 
-from ..rng import Purpose, uniform
+from ..rng import Purpose, tie_key, uniform
 
 
 class Consumer(mesa.Agent):
@@ -73,13 +73,19 @@ class Consumer(mesa.Agent):
         return self.adopted_share(step) >= self.threshold
 
     def decide_cascade(self, step: int) -> bool:
-        """Independent cascade: each source that adopted last step tries once, w.p. p * w."""
-        p = self.model.config.diffusion.p
-        stay = 1.0
+        """Independent cascade: each source that adopted last step tries once, w.p. p * w.
+
+        The trial of the tie ``source -> self`` succeeds when that tie's draw of this step
+        (purpose CASCADE, key :func:`sim.rng.tie_key`) is below ``p * w``.
+        """
+        model = self.model
+        p = model.config.diffusion.p
         for source, weight in zip(self.sources, self.weights, strict=True):
-            if self.model.consumers[source].adopted_step == step - 1:
-                stay *= 1.0 - min(1.0, p * weight)
-        return stay < 1.0 and self.draw(step) < 1.0 - stay
+            if (model.consumers[source].adopted_step == step - 1
+                    and uniform(model.stream, step, tie_key(source, self.index),
+                                Purpose.CASCADE) < p * weight):
+                return True
+        return False
 
     def decide(self) -> None:
         """First phase of a step: read the previous state, decide whether to adopt."""

@@ -23,11 +23,14 @@ from .celf import (
 from .centrality import core_numbers, pagerank_scores
 from .communities import CommunityMethod, communities, round_robin
 
-__all__ = ["RANKING_STRATEGIES", "Strategy", "choose_seeds", "influence_ranking"]
+__all__ = ["RANKING_STRATEGIES", "STREAM_FREE", "Strategy", "choose_seeds",
+           "influence_ranking"]
 
 Strategy = Literal["random", "degree", "pagerank", "kcore", "celf", "community"]
 #: Strategies :func:`influence_ranking` knows (``nodes`` is a list, not a ranking).
 RANKING_STRATEGIES: tuple[str, ...] = get_args(Strategy)
+#: Strategies whose seeds do not depend on the stream: every replication gets the same.
+STREAM_FREE: tuple[str, ...] = ("nodes", "degree", "pagerank", "kcore")
 #: Scores closer than this (relative to the mean score 1/n) are PageRank ties.
 _PAGERANK_TIE = 1e-9
 

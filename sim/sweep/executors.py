@@ -231,8 +231,7 @@ def _warm_up(plan: SweepPlan) -> None:
     """Compile the numba kernels once here when the cache is cold, not in every worker."""
     if plan.engine != "fast" or jit.cache_is_warm():
         return
-    print("wom: compiling the fast engine (numba, first use only; about 30 s)...",
-          file=sys.stderr, flush=True)
+    jit.announce_compiles()
     data = plan.scenario.model_dump(mode="json", exclude_none=True)
     scenario = point_scenario(data, plan.points[0], plan.source, 0)
     run(scenario, steps=min(plan.steps, 1), replications=1)
