@@ -3,7 +3,7 @@ ties carried word of mouth.
 
 :func:`network_history` runs one replication of a commerce scenario with
 :class:`sim.fast.WomModel` and keeps, for a sample of at most ``shown`` consumers, the
-funnel stage and what they said each week, and for the whole market the number of
+funnel stage each week and the event log, and for the whole market the number of
 consumers in each stage. The sample always holds every influencer (up to ``shown``),
 then grows by breadth-first search from them (from a random consumer when there are
 none), so a 400-consumer picture of a 5,000-consumer market shows the influencers and
