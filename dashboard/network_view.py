@@ -3,10 +3,10 @@ ties carried word of mouth.
 
 :func:`network_history` runs one replication of a commerce scenario with
 :class:`sim.fast.WomModel` and keeps, for a sample of at most ``shown`` consumers, the
-funnel stage each week and the event log, and for the whole market the number of
-consumers in each stage. The sample always holds every influencer (up to ``shown``),
-then grows by breadth-first search from them (from a random consumer when there are
-none), so a 400-consumer picture of a 5,000-consumer market shows the influencers and
+funnel stage each week and the word-of-mouth events among them, and for the whole
+market the number of consumers in each stage. The sample always holds every influencer
+(up to ``shown``), then grows by breadth-first search from them (from a random consumer
+when there are none), so a 400-consumer picture of a 5,000-consumer market shows the influencers and
 their neighbourhoods.
 
 The ties that carried word of mouth come from the model's event log (docs/events.md):
