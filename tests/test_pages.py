@@ -19,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 import sim
 from dashboard import common, lesson, lesson_charts, network_view, style, sweep_view
 from dashboard import robustness_view as pay
-from sim.commerce.state import Channel, Stage, Talk
 from sim.lessons import mix_frontier
 from sim.metrics import interval, paired_difference
 from sim.sweep import (
@@ -205,28 +204,29 @@ def test_progress_is_shared_through_a_file() -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def test_word_of_mouth_ties_are_inferred_from_neighbours() -> None:
-    """Consumer 1 listens to 0 and 2 and hears of the product from a peer in week 1;
-    0 spoke positively that week, 2 was silent: only the tie 0 - 1 carried it. Consumer 3
-    (listening to 2) first buys in week 2 after an ad: no tie."""
-    unaware, aware, customer = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CUSTOMER)
-    stage = np.array([[customer, unaware, customer, aware],
-                      [customer, aware, customer, aware],
-                      [customer, aware, customer, customer]], dtype=np.int8)
-    touch = np.full((3, 4), int(Channel.AD), dtype=np.int8)
-    touch[1:, 1] = int(Channel.PEER)
-    channel = np.zeros((3, 4), dtype=np.int8)
-    channel[2, 3] = int(Channel.AD)
-    first_step = np.array([0, -1, 0, 2])
-    signal = np.zeros((3, 4), dtype=np.int8)
-    signal[1, 0] = signal[2, 0] = signal[2, 2] = int(Talk.POSITIVE)
-    pairs, ties, drawn = network_view.sample_ties(
-        np.array([0, 1, 3, 4, 5]), np.array([1, 0, 2, 1, 2]), [0, 1, 2, 3])
-    assert pairs.tolist() == [[0, 1], [1, 2], [2, 3]]
-    carried, moved = network_view.infer_wom_ties(stage, touch, channel, first_step, signal,
-                                                 ties, drawn, len(pairs))
-    assert moved.tolist() == [[False] * 4, [False, True, False, False], [False] * 4]
-    assert carried.tolist() == [[False] * 3, [True, False, False], [False] * 3]
+def log_wom(events: pd.DataFrame, nodes: np.ndarray) -> set[tuple[int, int, int]]:
+    """The word-of-mouth events of a log (week, source, consumer) with both ends in
+    ``nodes``."""
+    spoken = events[(events["source"] >= 0) & events["source"].isin(nodes)
+                    & events["consumer"].isin(nodes)]
+    return set(zip(spoken["step"].tolist(), spoken["source"].tolist(),
+                   spoken["consumer"].tolist(), strict=True))
+
+
+def test_word_of_mouth_ties_come_from_the_log() -> None:
+    """Of the drawn consumers 10, 20, 30 (20 - 30 not a sampled tie): 10 tells 20 in
+    week 1 and 20 tells 30 in week 2; 40 (not drawn) tells 10; 30's ad is no word of
+    mouth. Only the events with both ends drawn are kept, the tie 20 - 30 included."""
+    indptr, indices = np.array([0, 1, 2, 2]), np.array([1, 0])
+    assert network_view.sample_ties(indptr, indices, [0, 1, 2]).tolist() == [[0, 1]]
+    events = pd.DataFrame({"step": [1, 1, 2, 2], "consumer": [20, 30, 10, 30],
+                           "source": [10, -1, 40, 20]})
+    nodes = np.array([10, 20, 30])
+    wom = network_view.wom_events(events, nodes)
+    assert wom.tolist() == [[1, 0, 1], [2, 1, 2]]
+    history = {"wom": wom}
+    assert network_view.spoken_in(history, 2).tolist() == [[1, 2]]
+    assert network_view.spoken_in(history, 3).shape == (0, 2)
 
 
 def test_network_sample_always_holds_the_influencers() -> None:
@@ -240,11 +240,11 @@ def test_network_sample_always_holds_the_influencers() -> None:
     assert history["stages"].shape == (7, 400)
     assert history["market"].sum(axis=1).tolist() == [5000] * 7
     assert history["pairs"].max() < 400
-    carried, moved = history["carried"], history["moved"]
-    assert moved[1:].any()
-    for week in range(1, 7):  # every highlighted tie ends at a consumer reached that week
-        listeners = history["pairs"][carried[week]]
-        assert np.all(moved[week][listeners].any(axis=1))
+    _, events = sim.run(scenario, replications=1, events=True)
+    nodes = history["nodes"]
+    drawn = {(int(w), int(nodes[u]), int(nodes[v])) for w, u, v in history["wom"]}
+    assert len(drawn) == len(history["wom"]) > 0
+    assert drawn == log_wom(events, nodes)
 
 
 def test_network_page_plays_and_draws_the_funnel() -> None:
@@ -259,6 +259,25 @@ def test_network_page_plays_and_draws_the_funnel() -> None:
     assert_clean(at)
     assert at.slider(key="net:week").value == 9
     caption = next(c.value for c in at.caption if c.value.startswith("Week 9"))
+    scenario = common.with_overrides(
+        common.load_shipped("influencer_seeding"),
+        {"population.size": 300, "run.steps": 13, "run.seed": 1, "run.replications": 1},
+        "test")
+    _, events = sim.run(scenario, events=True)
+    tables = chart_tables(charts(at)[0])
+    nodes = next(t for t in tables if "node" in t and len(t) == 300)
+    where = {(x, y): node for x, y, node in zip(nodes["x"], nodes["y"], nodes["node"],
+                                                strict=True)}
+    loud = next(t for t in tables if "tie" in t and set(t["tie"]) == {"word of mouth this week"})
+    highlighted = [(where[x, y], where[x2, y2])
+                   for x, y, x2, y2 in zip(loud["x"], loud["y"], loud["x2"], loud["y2"],
+                                           strict=True)]
+    week9 = {(u, v) for w, u, v in log_wom(events, nodes["node"].to_numpy()) if w == 9}
+    assert len(highlighted) == len(week9) > 0  # every event of week 9 drawn once
+    assert set(highlighted) == week9
+    rings = next(t for t in tables if "reached" in t and (t["reached"] != "").all())
+    assert sorted(rings["node"]) == sorted(v for _, v in week9)
+    assert f"{len(week9)} drawn consumers moved along the funnel" in caption
     assert "100 of the market's 100 influencers" in caption
     counts = at.dataframe[0].value
     assert int(counts.to_numpy().sum()) == 300

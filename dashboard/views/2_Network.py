@@ -58,15 +58,13 @@ def week_view(history: dict, weeks: int) -> None:
     right.altair_chart(network_view.stage_chart(history, week), width="stretch")
     shown = len(history["nodes"])
     influencers = int(history["influencer"].sum())
-    carried = int(history["carried"][week].sum())
-    reached = int(history["moved"][week].sum())
+    carried = len(network_view.spoken_in(history, week))
     st.caption(f"Week {week}: {shown} of {history['population']:,} consumers drawn, with "
                f"{influencers} of the market's {history['influencers']} influencer"
                f"{'s' if history['influencers'] != 1 else ''} (large, outlined). "
-               f"{reached} drawn consumer{'s' if reached != 1 else ''} heard of the product "
-               f"or first bought through word of mouth this week (ringed); the {carried} "
-               f"tie{'s' if carried != 1 else ''} it came over {'are' if carried != 1 else 'is'} "
-               "highlighted.")
+               f"{carried} drawn consumer{'s' if carried != 1 else ''} moved along the funnel "
+               "through word of mouth from a drawn neighbour this week (ringed), each over the "
+               "highlighted tie it came by.")
     counts = np.bincount(history["stages"][week].astype(np.int64),
                          minlength=len(charts.STAGE_NAMES))
     st.dataframe(pd.DataFrame([counts], columns=charts.STAGE_NAMES,
@@ -106,11 +104,11 @@ def main() -> None:
                         help=f"Step through the weeks, one every {PLAY_INTERVAL:g} s "
                              "(back to week 0 after the last).")
     st.fragment(week_view, run_every=PLAY_INTERVAL if playing else None)(history, weeks)
-    st.caption("Which ties carried word of mouth is inferred from the funnel: a consumer "
-               "who became aware or first bought through word of mouth this week, and a "
-               "neighbour it listens to who spoke positively this week. When several "
-               "neighbours did, all their ties are drawn: the model adds up what each of them "
-               "said.")
+    st.caption("The highlighted ties come from the model's event log (docs/events.md): "
+               "each word-of-mouth event of the week (becoming aware, considering, buying, "
+               "being won back, or lapsing on complaints) names the neighbour whose tie "
+               "carried it. Among the neighbours who spoke, the log credits one, drawn in "
+               "proportion to the pull of what each said.")
 
 
 main()
