@@ -149,7 +149,6 @@ class WomModel(mesa.Model):
                             for row, nodes in enumerate(start.influencers)
                             for node in nodes.tolist()]
         self.brand = Brand(self, len(self.streams), net.n, start.audience)
-        self.heard = np.zeros(self.state.stage.shape, dtype=np.uint8)
         shape = self.state.stage.shape if self.event_log is not None else (0, 0)
         self.log = (self.event_log is not None, *EventLog.slots(shape))
         if self.event_log is not None:
@@ -174,10 +173,8 @@ class WomModel(mesa.Model):
         plan = self.brand.plan_week(t)
         signals = self.brand.signals()
         kernel.talk(t, self.streams, self.params, self.state, plan.promotions)
-        self.heard.fill(0)
-        kernel.spread(self.network.listeners, self.state.signal, self.heard)
-        kernel.act(t, self.streams, self.params, (*self.graph, self.heard), self.traits,
-                   self.state, plan, signals, self.present_values, self.log)
+        kernel.act(t, self.streams, self.params, self.graph, self.traits, self.state, plan,
+                   signals, self.present_values, self.log)
         if self.event_log is not None:
             self.event_log.add(t, self.replications, *self.log[1:])
             self.log[1].fill(0)

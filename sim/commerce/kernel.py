@@ -1,12 +1,10 @@
 """numba kernels of the commerce model's week (fast engine, :class:`sim.fast.WomModel`).
 
-A week is four kernels over a batch of replications: :func:`talk` (phase 1: who
-speaks), :func:`spread` (which listeners have a speaker), :func:`act` (phase 2: listen,
-exposure, funnel, purchase, review, community) and :func:`totals` (the week's sums).
-They take grouped arguments: the :class:`State` record, the consumers'
-:class:`~sim.commerce.traits.Traits`, the network as a ``graph`` tuple ``(indptr,
-indices, weights)`` (CSR by listener; :func:`act` also gets :func:`spread`'s flags in
-it), the brand's
+A week is three kernels over a batch of replications: :func:`talk` (phase 1: who
+speaks), :func:`act` (phase 2: listen, exposure, funnel, purchase, review, community)
+and :func:`totals` (the week's sums). They take grouped arguments: the :class:`State`
+record, the consumers' :class:`~sim.commerce.traits.Traits`, the network as a ``graph``
+tuple ``(indptr, indices, weights)`` (CSR by listener), the brand's
 :class:`~sim.commerce.brand.WeekPlan` and :class:`~sim.commerce.brand.Signals`, and
 :class:`~sim.commerce.params.Params`. Every formula comes from
 :mod:`sim.commerce.rules`, compiled from the same source the reference engine runs;
@@ -96,26 +94,6 @@ def talk(step, streams, prm, state, promotions):
         event[r, i] = ev
 
 
-@njit(cache=True, parallel=True)
-def spread(listeners, signal, heard):
-    """Between the phases: flag ``heard[r, i] = 1`` for every listener i with a speaker j
-    whose ``signal[r, j]`` is not 0 in replication r (``heard`` comes in all 0).
-
-    The work is in proportion to the ties of those speakers, read from ``listeners``,
-    the CSR by speaker (:attr:`sim.network.Network.listeners`). Every write stores 1, so
-    the flags do not depend on the order of the writes nor on the number of threads.
-    :func:`act` reads the ties of flagged listeners only: the others would fold nothing.
-    """
-    indptr, indices = listeners
-    reps, n = signal.shape
-    for idx in prange(reps * n):
-        r = idx // n
-        j = idx - r * n
-        if signal[r, j] != 0:
-            for e in range(indptr[j], indptr[j + 1]):
-                heard[r, indices[e]] = 1
-
-
 @register_jitable
 def see(prm, reached, fatigue, sponsored, bt, baseline, dialogue):
     """Exposure of one consumer this week, twin of :meth:`Shopper.see
@@ -162,7 +140,7 @@ def note(move, terms, pulls, listener, graph, pre):
     if pool == events.P_NONE:
         return kind, how, events.NO_SOURCE
     r, i, signal, trust, sponsoring, voice, content = listener
-    indptr, indices, weights = graph[0], graph[1], graph[2]
+    indptr, indices, weights = graph
     start = indptr[i]
     pulled = np.empty(indptr[i + 1] - start)
     for e in range(start, indptr[i + 1]):
@@ -183,10 +161,9 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
     Twin of :meth:`sim.commerce.shopper.Shopper.act`. Reads neighbours only through
     phase 1's ``signal``, and writes only the consumer's own entries. ``log`` is (keep
     the event log?, the week's slots of :class:`~sim.commerce.events.EventLog`); when
-    off, nothing of the log is computed. ``graph`` is (indptr, indices, weights, the
-    flags of :func:`spread`): only flagged listeners read their ties.
+    off, nothing of the log is computed.
     """
-    indptr, indices, weights, heard_any = graph
+    indptr, indices, weights = graph
     log_on, log_kind, log_channel, log_source = log
     reps, n = state.stage.shape
     pre = prefix_table(streams, step, ACT_PURPOSES)
@@ -210,8 +187,7 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
         is_member = member[r, i] == 1
         in_community = is_member and plan.community[r]
         heard = (1.0, 1.0, 1.0, 0, 0)
-        end = indptr[i + 1] if heard_any[r, i] else indptr[i]  # unflagged: nothing to fold
-        for e in range(indptr[i], end):
+        for e in range(indptr[i], indptr[i + 1]):
             sig = state.signal[r, indices[e]]
             if sig != 0:
                 heard = rules.hear(heard, sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1,

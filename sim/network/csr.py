@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -166,17 +165,6 @@ class Network:
     def out_degree(self) -> NDArray[np.int64]:
         """How many listeners each node reaches, int64 of shape (n,)."""
         return np.bincount(self.indices, minlength=self.n).astype(np.int64, copy=False)
-
-    @cached_property
-    def listeners(self) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-        """The CSR by speaker, ``(indptr, indices)``: row ``v`` lists the nodes ``v`` can
-        influence, in increasing order. An undirected network's own arrays; a directed
-        network's transpose, built on first use and kept (``indptr`` + 4 B per edge)."""
-        if not self.directed:
-            return self.indptr, self.indices
-        order = np.argsort(self.indices, kind="stable")
-        rows = np.repeat(np.arange(self.n, dtype=np.uint32), self.in_degree)[order]
-        return _indptr(self.indices.astype(_I64), self.n), rows
 
     @property
     def weighted(self) -> bool:
