@@ -185,7 +185,6 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
                                             state.last_step)
     reference, event, paid_discount, rating, points = (
         state.reference, state.event, state.paid_discount, state.rating, state.points)
-    signal = state.signal
     voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
     vip = (prm.promotions_vip_purchases, prm.promotions_vip_effect)
     card = (prm.loyalty_points_per_purchase, prm.loyalty_threshold, prm.loyalty_effect)
@@ -198,13 +197,12 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
         is_member = member[r, i] == 1
         in_community = is_member and plan.community[r]
         heard = (1.0, 1.0, 1.0, 0, 0)
-        said, sponsoring, trust = signal[r], plan.influencers[r], traits.peer_trust[r, i]
         for e in range(indptr[i], indptr[i + 1]):
-            sig = said[indices[e]]
+            sig = state.signal[r, indices[e]]
             if sig != 0:
                 heard = rules.hear(heard, sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1,
-                                   (sig >> BOUGHT_BIT) & 1 == 1, sponsoring,
-                                   np.float64(weights[e]), trust, voice)
+                                   (sig >> BOUGHT_BIT) & 1 == 1, plan.influencers[r],
+                                   np.float64(weights[e]), traits.peer_trust[r, i], voice)
         peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
         reached = plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
             prm.ads_reach, prm.ads_targeting, want, prm.mean_interest)
