@@ -19,7 +19,7 @@ from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
 from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
-from .commerce.state import columns_of, top_share_ratio
+from .commerce.state import columns_of
 from .commerce.traits import set_up
 from .errors import WomError
 from .network import Network, check_compatible, speaker_rows
@@ -31,7 +31,7 @@ from .presets.kernel import (
     in_weight_sums,
     threshold_step,
 )
-from .results import column_reporters, results_frame
+from .results import results_frame
 from .rng import Purpose, stream_key
 from .scenario import Scenario
 from .seeding import choose_seeds
@@ -48,6 +48,13 @@ def report_adopted(model: WomModel) -> np.ndarray:
 def report_new_adopters(model: WomModel) -> np.ndarray:
     """Consumers who adopted at this step (the seeds at step 0)."""
     return model.new_adopters
+
+
+def report_week(model: WomModel) -> tuple[np.ndarray, np.ndarray]:
+    """The commerce model's record of this week (:meth:`WomModel._record_commerce`): one
+    int64 and one float64 array per replication; :meth:`WomModel.table` turns the
+    records of every week into the output columns at once."""
+    return model.week
 
 
 REPORTERS = {"adopted": report_adopted, "new_adopters": report_new_adopters}
@@ -136,7 +143,7 @@ class WomModel(mesa.Model):
         self.time_step = 0
         if scenario.diffusion.model == "commerce":
             self._init_commerce()
-            reporters = column_reporters(self.latest)
+            reporters = {"week": report_week}
         else:
             self._init_preset()
             reporters = REPORTERS
@@ -215,16 +222,32 @@ class WomModel(mesa.Model):
         self._record_commerce()
 
     def _record_commerce(self) -> None:
-        """Weekly totals; pay the week; store the output columns in ``self.latest``."""
+        """Weekly totals; pay the week; keep its record in ``self.week``: int64 (reps,
+        len(TOTALS) + 4) of the totals, the cost, the money spent, the review count and
+        rating sum, and float64 (reps, len(FLOAT_TOTALS) + 1) of the float totals and
+        the top-1% spend ratio (the arguments of :func:`columns_of`, in order)."""
         reps = len(self.streams)
         plan = self.brand.plan
-        totals, floats = kernel.totals(self.time_step, self.params, self.state, self.traits,
-                                       plan.promotions if plan else np.zeros(reps, bool))
+        totals, floats, top1 = kernel.totals(self.time_step, self.params, self.state,
+                                             self.traits,
+                                             plan.promotions if plan else np.zeros(reps, bool))
         cost = self.brand.settle(totals) if self.time_step > 0 else np.zeros(reps, np.int64)
-        top1 = np.array([top_share_ratio(row) for row in self.state.spend])
         b = self.brand
-        self.latest = columns_of(totals, floats, cost, b.spent, b.review_count,
-                                 b.rating_sum, top1, self.network.n)
+        self.week = (np.column_stack((totals, cost, b.spent, b.review_count, b.rating_sum)),
+                     np.column_stack((floats, top1)))
+
+    def _commerce_columns(self) -> dict[str, np.ndarray]:
+        """The output columns of every week recorded, arrays of shape (steps + 1, reps),
+        from one call of :func:`columns_of` over the weeks' records."""
+        weeks = self.datacollector.get_model_vars_dataframe()["week"].to_list()
+        ints = np.stack([w[0] for w in weeks])
+        floats = np.stack([w[1] for w in weeks])
+        steps, reps, k = ints.shape
+        ints, floats = ints.reshape(steps * reps, k), floats.reshape(steps * reps, -1)
+        t = k - 4
+        columns = columns_of(ints[:, :t], floats[:, :-1], *ints[:, t:].T, floats[:, -1],
+                             self.network.n)
+        return {name: values.reshape(steps, reps) for name, values in columns.items()}
 
     def _step_commerce(self) -> None:
         """One week: the brand's plan, then the talk and act kernels, then the totals."""
@@ -287,7 +310,10 @@ class WomModel(mesa.Model):
 
     def table(self) -> pd.DataFrame:
         """Tidy results: one row per (replication, step), step 0 the starting state."""
-        data = self.datacollector.get_model_vars_dataframe()
-        columns = {name: np.stack(data[name].to_list()) for name in data.columns}
+        if self.config.diffusion.model == "commerce":
+            columns = self._commerce_columns()
+        else:
+            data = self.datacollector.get_model_vars_dataframe()
+            columns = {name: np.stack(data[name].to_list()) for name in data.columns}
         return results_frame(self.replications, columns, self.network.n,
                              self.config.run.dt, self.seed)

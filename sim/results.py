@@ -26,12 +26,14 @@ from .scenario import Scenario
 
 def report_column(model: mesa.Model, name: str) -> np.ndarray:
     """One output column of the commerce model, per replication, for this week (the
-    engines keep the week's columns in ``model.latest``)."""
+    reference engine keeps the week's columns in ``model.latest``; the fast engine
+    records the week's totals instead, see :func:`sim.fast.report_week`)."""
     return model.latest[name]
 
 
 def column_reporters(names: Iterable[str]) -> dict[str, partial]:
-    """Model reporters of the commerce model's columns (partials pickle, lambdas don't)."""
+    """Model reporters of the commerce model's columns, one per column (the reference
+    engine's; partials pickle, lambdas don't)."""
     return {name: partial(report_column, name=name) for name in names}
 
 

@@ -30,7 +30,17 @@ from numba.extending import register_jitable
 
 from ..rng import Purpose, draw, prefix_table, prefixes
 from . import events, rules
-from .state import BOUGHT_BIT, FLOAT_TOTALS, INFLUENCER_BIT, TALK_MASK, TOTALS, Event, Stage, Talk
+from .state import (
+    BOUGHT_BIT,
+    FLOAT_TOTALS,
+    INFLUENCER_BIT,
+    TALK_MASK,
+    TOTALS,
+    Event,
+    Stage,
+    Talk,
+    top_share_ratio,
+)
 
 UNAWARE, AWARE, CONSIDERING = int(Stage.UNAWARE), int(Stage.AWARE), int(Stage.CONSIDERING)
 CUSTOMER, LOYAL, LAPSED = int(Stage.CUSTOMER), int(Stage.LOYAL), int(Stage.LAPSED)
@@ -305,13 +315,16 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
 
 @njit(cache=True, parallel=True)
 def totals(step, prm, state, traits, promotions):
-    """The week's totals per replication: int64 (reps, len(TOTALS)) and float64
+    """The week's totals per replication: int64 (reps, len(TOTALS)), float64
     (reps, len(FLOAT_TOTALS)), each summed in consumer order by :func:`rules.tally`,
-    the same function the reference engine runs."""
+    the same function the reference engine runs, and float64 (reps,) of
+    :func:`~sim.commerce.state.top_share_ratio` of the spend."""
     reps = state.stage.shape[0]
     out = np.zeros((reps, N_TOTALS), dtype=np.int64)
     floats = np.zeros((reps, N_FLOATS))
+    top1 = np.empty(reps)
     for r in prange(reps):
         rules.tally(out[r], floats[r], r, step, prm, state, traits.basket_cents,
                     traits.cogs_cents, promotions[r])
-    return out, floats
+        top1[r] = top_share_ratio(state.spend[r])
+    return out, floats, top1

@@ -18,6 +18,7 @@ from enum import IntEnum, IntFlag
 from typing import NamedTuple
 
 import numpy as np
+from numba.extending import register_jitable
 
 
 class Stage(IntEnum):
@@ -168,14 +169,20 @@ COLUMNS: dict[str, str] = {
 }
 
 
+@register_jitable
 def top_share_ratio(spend_cents: np.ndarray, share: float = 0.01) -> float:
-    """Mean spend of the top ``share`` of customers over the mean spend of customers."""
+    """Mean spend of the top ``share`` of customers over the mean spend of customers.
+
+    The same code runs in Python (reference engine) and compiled (fast engine's
+    :func:`sim.commerce.kernel.totals`): the sums are int64 (exact) and each division
+    is of two doubles, which hold those sums exactly below 2**53 cents.
+    """
     spend = spend_cents[spend_cents > 0]
     if spend.size == 0:
         return math.nan
     k = max(1, int(round(spend.size * share)))
     top = np.partition(spend, spend.size - k)[spend.size - k:]  # the k largest, O(n)
-    return (int(top.sum()) / k) / (int(spend.sum()) / spend.size)
+    return (np.float64(top.sum()) / k) / (np.float64(spend.sum()) / spend.size)
 
 
 def columns_of(totals: np.ndarray, floats: np.ndarray, cost_cents: np.ndarray,
