@@ -25,3 +25,15 @@ def make_scenario(**sections: dict) -> Scenario:
 def scenario_dir(tmp_path: Path) -> Path:
     """A temporary folder to write scenario files in."""
     return tmp_path
+
+
+@pytest.fixture
+def disk_cache(tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty dashboard disk cache (never the user's ~/.cache); the dashboard's
+    test modules use it for every test."""
+    from dashboard import common
+
+    folder = tmp_path_factory.mktemp("dashboard-cache")
+    monkeypatch.setenv(common.CACHE_ENV, str(folder))
+    return folder

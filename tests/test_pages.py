@@ -31,35 +31,13 @@ from sim.sweep import (
     run_sweep,
 )
 
+from .apptest_support import PAGES, app_test, assert_clean, charts
+
+pytestmark = pytest.mark.usefixtures("disk_cache")
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT / "dashboard" / "views"
-TIMEOUT = 180
 
 #: A small lesson: every mix and the fatigue curve in a few seconds (CLV needs 52 weeks).
 LESSON = {"population.size": 600, "run.steps": 30, "run.replications": 3, "run.seed": 1}
-
-
-@pytest.fixture(autouse=True)
-def disk_cache(tmp_path_factory: pytest.TempPathFactory,
-               monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, empty disk cache for every test (never the user's ~/.cache)."""
-    folder = tmp_path_factory.mktemp("dashboard-cache")
-    monkeypatch.setenv(common.CACHE_ENV, str(folder))
-    return folder
-
-
-def app_test(path: Path) -> AppTest:
-    return AppTest.from_file(str(path), default_timeout=TIMEOUT)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def charts(at: AppTest) -> list:
-    """Altair/Vega-Lite charts on the page (Streamlit 1.67 calls them vega_lite_chart)."""
-    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
 
 
 def chart_tables(chart: object) -> list[pd.DataFrame]:
