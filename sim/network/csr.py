@@ -22,6 +22,15 @@ from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import NetworkError
+from .assemble import (
+    ID_TOO_LARGE,
+    NOT_FINITE,
+    ONE_WAY,
+    ROWS_OK,
+    UNSORTED,
+    assemble,
+    row_problem,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -122,17 +131,14 @@ class Network:
         if weights.shape != indices.shape:
             raise NetworkError(f"weights has shape {weights.shape}, indices {indices.shape}")
         if m:
-            if int(indices.max()) >= n:
-                raise NetworkError(f"source id {int(indices.max())} is not below n = {n}")
-            rising = indices[1:] > indices[:-1]
-            starts = indptr[1:-1]
-            rising[starts[(starts > 0) & (starts < m)] - 1] = True  # row boundaries
-            if not rising.all():
-                raise NetworkError("the sources of each row must be sorted and distinct")
-            if not np.isfinite(weights).all():
-                raise NetworkError("edge weights must be finite")
-            if not self.directed and not np.array_equal(np.diff(indptr), self.out_degree):
-                raise NetworkError("an undirected network must store each edge in both rows")
+            problem, top = row_problem(indptr, indices, weights, not self.directed)
+            if problem != ROWS_OK:
+                raise NetworkError({
+                    ID_TOO_LARGE: f"source id {top} is not below n = {n}",
+                    UNSORTED: "the sources of each row must be sorted and distinct",
+                    NOT_FINITE: "edge weights must be finite",
+                    ONE_WAY: "an undirected network must store each edge in both rows",
+                }[problem])
         if self.mixed and m:
             raise NetworkError("a mixed population stores no edges")
         for field, length_dtype in (("labels", None), ("blocks", np.int32)):
@@ -212,7 +218,8 @@ class Network:
 # ---------------------------------------------------------------------------------------
 
 
-def _node_ids(values: ArrayLike, what: str) -> NDArray[np.int64]:
+def _node_ids(values: ArrayLike, what: str) -> NDArray[np.int64] | NDArray[np.uint32]:
+    """The node ids of an edge array, checked: uint32 kept as they are, others as int64."""
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise NetworkError(f"{what} must be a 1-D array of node ids, found shape {arr.shape}")
@@ -222,6 +229,8 @@ def _node_ids(values: ArrayLike, what: str) -> NDArray[np.int64]:
         raise NetworkError(f"{what} must hold integer node ids, found dtype {arr.dtype}")
     if arr.dtype == np.uint64 and int(arr.max()) > MAX_NODES:
         raise NetworkError(f"{what}: node id {int(arr.max())} is too large")
+    if arr.dtype == np.uint32:  # already node ids; kept as they are (no copy)
+        return arr
     arr = arr.astype(_I64, copy=False)
     if int(arr.min()) < 0:
         raise NetworkError(f"{what}: node ids must be >= 0, found {int(arr.min())}")
@@ -241,8 +250,10 @@ def from_edges(
 ) -> Network:
     """Build a :class:`Network` from edge arrays: ``src[i]`` can influence ``dst[i]``.
 
-    The builder every other function goes through. It is vectorised (a few sorts and
-    scatters, no Python object per edge) and canonicalises its input:
+    The builder every other function goes through. It runs in numba
+    (:mod:`sim.network.assemble`: a counting sort into rows, then each row sorted, with
+    no Python object per edge and about one CSR of memory besides the input) and
+    canonicalises its input:
 
     * self-loops are dropped;
     * for an undirected graph ``u v`` and ``v u`` are the same edge, stored in both rows;
@@ -278,20 +289,7 @@ def from_edges(
         float32 (:data:`MAX_WEIGHT`).
     """
     s, d, w, n = _checked_edges(src, dst, weights, n)
-    keep = s != d
-    if not keep.all():
-        s, d = s[keep], d[keep]
-        w = None if w is None else w[keep]
-    if directed:
-        rows, cols, w = _sorted_distinct(d, s, w, n)
-    else:
-        rows, cols, w = _sorted_distinct(np.minimum(s, d), np.maximum(s, d), w, n)
-    if directed:
-        indptr = _indptr(rows, n)
-        indices = cols.astype(np.uint32)
-        wts = np.ones(len(cols), np.float32) if w is None else w.astype(np.float32)
-    else:
-        indptr, indices, wts = _symmetric_csr(rows, cols, w, n)
+    indptr, indices, wts = assemble(s, d, w, n, bool(directed))
     lab = None if labels is None else np.asarray(labels)
     return Network(n, indptr, indices, wts, bool(directed), labels=lab, name=name,
                    blocks=blocks)
@@ -305,6 +303,8 @@ def _checked_edges(
     d = _node_ids(dst, "dst")
     if len(s) != len(d):
         raise NetworkError(f"src has {len(s)} entries but dst has {len(d)}")
+    if s.dtype != d.dtype:
+        s, d = s.astype(_I64), d.astype(_I64)
     w: NDArray[np.float64] | None = None
     if weights is not None:
         w = np.asarray(weights, dtype=np.float64)
@@ -330,91 +330,6 @@ def _checked_edges(
     if top >= n:
         raise NetworkError(f"node id {top} is not below n = {n}")
     return s, d, w, n
-
-
-def _sorted_distinct(
-    rows: NDArray[np.int64], cols: NDArray[np.int64], w: NDArray[np.float64] | None, n: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64] | None]:
-    """The (row, col) pairs sorted without repetition, each keeping its first weight."""
-    nn = np.uint64(n)
-    key = rows.astype(np.uint64) * nn + cols.astype(np.uint64)
-    if w is None:  # no payload to carry: sorting the keys alone is much faster
-        key = _distinct_sorted(key)
-        return (key // nn).astype(_I64), (key % nn).astype(_I64), None
-    first = _first_of_each_key(key)
-    return rows[first], cols[first], w[first]
-
-
-def _distinct_sorted(key: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """The distinct keys in increasing order."""
-    key = np.sort(key)
-    if len(key) > 1:
-        new = np.empty(len(key), dtype=bool)
-        new[0] = True
-        np.not_equal(key[1:], key[:-1], out=new[1:])
-        if not new.all():
-            key = key[new]
-    return key
-
-
-def _first_of_each_key(key: NDArray[np.uint64]) -> NDArray[np.int64]:
-    """Positions of the first occurrence of every distinct key, in increasing key order."""
-    if len(key) == 0:
-        return _EMPTY_I64
-    order = np.argsort(key)
-    skey = key[order]
-    new = np.empty(len(key), dtype=bool)
-    new[0] = True
-    np.not_equal(skey[1:], skey[:-1], out=new[1:])
-    if new.all():
-        return order
-    # The sort is not stable, so take the smallest original position in each run.
-    return np.minimum.reduceat(order, np.flatnonzero(new))
-
-
-def _indptr(rows: NDArray[np.int64], n: int) -> NDArray[np.int64]:
-    indptr = np.zeros(n + 1, dtype=_I64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr
-
-
-def _symmetric_csr(
-    lo: NDArray[np.int64], hi: NDArray[np.int64], w: NDArray[np.float64] | None, n: int
-) -> tuple[NDArray[np.int64], NDArray[np.uint32], NDArray[np.float32]]:
-    """CSR of undirected edges ``lo < hi`` given sorted by (lo, hi), each stored twice.
-
-    Row ``r`` holds first its sources below ``r`` (edges with hi == r, ordered by lo),
-    then those above (edges with lo == r, already ordered by hi), so only the first part
-    needs a sort.
-    """
-    m = len(lo)
-    n_below = np.bincount(hi, minlength=n)
-    n_above = np.bincount(lo, minlength=n)
-    indptr = np.zeros(n + 1, dtype=_I64)
-    np.cumsum(n_below + n_above, out=indptr[1:])
-    indices = np.empty(2 * m, dtype=np.uint32)
-    wts = np.empty(2 * m, dtype=np.float32)
-    rank = np.arange(m, dtype=_I64)
-
-    # Edges stored in row lo: already in (lo, hi) order.
-    above_start = np.concatenate(([0], np.cumsum(n_above)[:-1]))
-    pos = indptr[lo] + n_below[lo] + (rank - above_start[lo])
-    indices[pos] = hi
-    wts[pos] = 1.0 if w is None else w
-    # Edges stored in row hi: sort by (hi, lo).
-    nn = np.uint64(n)
-    key = hi.astype(np.uint64) * nn + lo.astype(np.uint64)
-    if w is None:
-        key = np.sort(key)
-        r_hi, r_lo = (key // nn).astype(_I64), key % nn
-    else:
-        order = np.argsort(key)
-        r_hi, r_lo = hi[order], lo[order]
-    below_start = np.concatenate(([0], np.cumsum(n_below)[:-1]))
-    pos = indptr[r_hi] + (rank - below_start[r_hi])
-    indices[pos] = r_lo
-    wts[pos] = 1.0 if w is None else w[order]
-    return indptr, indices, wts
 
 
 # ---------------------------------------------------------------------------------------

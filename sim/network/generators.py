@@ -230,17 +230,15 @@ def erdos_renyi(
 
 
 @njit(cache=True)
-def _ba_edges(n: int, m: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edge list of :func:`barabasi_albert` (see its start rule)."""
+def _ba_ends(n: int, m: int, state: np.ndarray) -> np.ndarray:
+    """Edges of :func:`barabasi_albert` (see its start rule) as uint32 ends: edge ``e``
+    joins ``ends[2 e]`` (the newer node) and ``ends[2 e + 1]``. Drawing a uniform entry
+    of ``ends`` draws a node in proportion to its degree."""
     n_edges = m * (n - m)
-    src = np.empty(n_edges, dtype=np.int64)
-    dst = np.empty(n_edges, dtype=np.int64)
-    ends = np.empty(2 * n_edges, dtype=np.int64)  # each endpoint once per incident edge
-    chosen = np.empty(m, dtype=np.int64)
+    ends = np.empty(2 * n_edges, dtype=np.uint32)
+    chosen = np.empty(m, dtype=np.uint32)
     e = 0
     for j in range(m):  # node m joins the m initial nodes
-        src[e] = m
-        dst[e] = j
         ends[2 * e] = m
         ends[2 * e + 1] = j
         e += 1
@@ -257,12 +255,10 @@ def _ba_edges(n: int, m: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray
                 chosen[c] = v
                 c += 1
         for i in range(m):
-            src[e] = t
-            dst[e] = chosen[i]
             ends[2 * e] = t
             ends[2 * e + 1] = chosen[i]
             e += 1
-    return src, dst
+    return ends
 
 
 def barabasi_albert(n: int, m: int, *, seed: int) -> Network:
@@ -297,8 +293,9 @@ def barabasi_albert(n: int, m: int, *, seed: int) -> Network:
     m = _check_count(m, "m", minimum=1)
     if m >= n:
         raise NetworkError(f"barabasi_albert needs m < n, found m = {m}, n = {n}")
-    src, dst = _ba_edges(n, m, _numba_state(seed))
-    return from_edges(src, dst, n=n, name=f"barabasi_albert(n={n}, m={m}, seed={seed})")
+    ends = _ba_ends(n, m, _numba_state(seed))
+    return from_edges(ends[0::2], ends[1::2], n=n,
+                      name=f"barabasi_albert(n={n}, m={m}, seed={seed})")
 
 
 @njit(cache=True)

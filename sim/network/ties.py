@@ -16,41 +16,99 @@ PNAS 104(18), 7332-7336.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from ..rng import Purpose, stream_key, uniform_array
+from ..rng import Purpose, draw_bits, prefix, stream_key, tie_key_jit
 from .csr import Network, from_edges, lower_bound
 
 
 @njit(cache=True)
-def _shared(indices: np.ndarray, a0: int, a1: int, b0: int, b1: int) -> int:
-    """Size of the intersection of the sorted slices ``indices[a0:a1]`` (the shorter)
-    and ``indices[b0:b1]``: a merge when their lengths are close, else each element of
-    the first searched in what is left of the second (O(len(a) log len(b)))."""
-    count = 0
-    lo = b0
-    if 8 * (a1 - a0) >= b1 - b0:
-        p = a0
-        while p < a1 and lo < b1:
-            if indices[p] < indices[lo]:
-                p += 1
-            elif indices[p] > indices[lo]:
-                lo += 1
-            else:
-                count += 1
-                p += 1
-                lo += 1
-        return count
-    for p in range(a0, a1):
-        lo = lower_bound(indices, lo, b1, indices[p])
-        if lo == b1:
-            break
-        if indices[lo] == indices[p]:
-            count += 1
-            lo += 1
-    return count
+def _tie_starts(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """Rank of the first tie of every row (and the number of ties last).
+
+    Each tie of an undirected CSR is ranked once, by the position of its lower end in
+    its higher end's row: the ties of row ``v`` are the entries below ``v`` (a prefix
+    of the sorted row), ranked ``first[v], first[v] + 1, ...``.
+    """
+    n = indptr.size - 1
+    first = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        below = lower_bound(indices, indptr[v], indptr[v + 1], v) - indptr[v]
+        first[v + 1] = first[v] + below
+    return first
+
+
+@njit(cache=True, parallel=True)
+def _tie_shared(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Common neighbours of the two ends of every tie (uint32, by tie rank).
+
+    Each tie is counted at its end of larger (degree, id): that row's neighbours are
+    marked, then the other end's row (the shorter) is scanned for marks, so a tie costs
+    its smaller degree. Rows are dealt to chunks in turn, so hubs spread over threads.
+    """
+    n = indptr.size - 1
+    shared = np.empty(first[n], dtype=np.uint32)
+    chunks = min(n, 256)
+    for c in prange(chunks):
+        mark = np.zeros(n, dtype=np.bool_)
+        for v in range(c, n, chunks):
+            a, b = indptr[v], indptr[v + 1]
+            for p in range(a, b):
+                mark[indices[p]] = True
+            for p in range(a, b):
+                u = indices[p]
+                du = indptr[u + 1] - indptr[u]
+                if du > b - a or (du == b - a and u > v):
+                    continue  # counted from u's row
+                count = 0
+                for q in range(indptr[u], indptr[u + 1]):
+                    if mark[indices[q]]:
+                        count += 1
+                if u < v:
+                    shared[first[v] + p - a] = count
+                else:
+                    at = lower_bound(indices, indptr[u], indptr[u + 1], v)
+                    shared[first[u] + at - indptr[u]] = count
+            for p in range(a, b):
+                mark[indices[p]] = False
+    return shared
+
+
+@njit(cache=True, parallel=True)
+def _tie_overlap(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
+                 shared: np.ndarray) -> np.ndarray:
+    """Neighbourhood overlap of every tie (float64, by tie rank); see :func:`overlap`."""
+    n = indptr.size - 1
+    out = np.empty(first[n], dtype=np.float64)
+    for v in prange(n):
+        a = indptr[v]
+        kv = indptr[v + 1] - a
+        for r in range(first[v], first[v + 1]):
+            u = indices[a + r - first[v]]
+            s = np.int64(shared[r])
+            denominator = (kv - 1) + (indptr[u + 1] - indptr[u] - 1) - s
+            out[r] = s / denominator if denominator > 0 else 0.0
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _on_edges(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
+              per_tie: np.ndarray) -> np.ndarray:
+    """A value per tie spread to both stored edges of the tie (aligned with indices)."""
+    n = indptr.size - 1
+    out = np.empty(indices.size, dtype=per_tie.dtype)
+    for v in prange(n):
+        a = indptr[v]
+        for r in range(first[v], first[v + 1]):
+            p = a + r - first[v]
+            u = indices[p]
+            out[p] = per_tie[r]
+            out[lower_bound(indices, indptr[u], indptr[u + 1], v)] = per_tie[r]
+    return out
 
 
 @njit(cache=True, parallel=True)
@@ -63,25 +121,6 @@ def _locate(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
     return out
 
 
-@njit(cache=True, parallel=True)
-def _common_neighbours(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
-    """Number of common neighbours of the two ends of every stored edge of an
-    undirected CSR (each tie intersected once, from its larger end's row)."""
-    n = len(indptr) - 1
-    out = np.zeros(len(indices), dtype=np.int64)
-    for v in prange(n):
-        for p in range(indptr[v], indptr[v + 1]):
-            u = indices[p]
-            if u > v:
-                break
-            if indptr[u + 1] - indptr[u] < indptr[v + 1] - indptr[v]:
-                out[p] = _shared(indices, indptr[u], indptr[u + 1], indptr[v], indptr[v + 1])
-            else:
-                out[p] = _shared(indices, indptr[v], indptr[v + 1], indptr[u], indptr[u + 1])
-            out[lower_bound(indices, indptr[u], indptr[u + 1], v)] = out[p]
-    return out
-
-
 def _undirected(net: Network) -> Network:
     """``net`` itself if undirected, else its undirected projection."""
     if not net.directed:
@@ -90,10 +129,18 @@ def _undirected(net: Network) -> Network:
     return from_edges(net.indices, listener, n=net.n)
 
 
+def _ties(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, shared)``: the tie ranks of every row (:func:`_tie_starts`) and the
+    common neighbours of every tie (:func:`_tie_shared`) of an undirected network."""
+    first = _tie_starts(net.indptr, net.indices)
+    return first, _tie_shared(net.indptr, net.indices, first)
+
+
 def common_neighbours(net: Network) -> NDArray[np.int64]:
     """Common neighbours ``n_ij`` of the ends of every stored edge of an undirected
     network (int64, aligned with ``net.indices``; both directions of a tie agree)."""
-    return _common_neighbours(net.indptr, net.indices.astype(np.int64))
+    first, shared = _ties(net)
+    return _on_edges(net.indptr, net.indices, first, shared.astype(np.int64))
 
 
 def overlap(net: Network) -> NDArray[np.float64]:
@@ -119,12 +166,9 @@ def overlap(net: Network) -> NDArray[np.float64]:
     .. [1] Onnela, J.-P. et al. (2007). Structure and tie strengths in mobile
        communication networks. PNAS 104(18), 7332-7336.
     """
-    shared = common_neighbours(net)
-    degree = net.in_degree
-    listener = np.repeat(degree, degree)
-    source = degree[net.indices]
-    denominator = (listener - 1) + (source - 1) - shared
-    return np.divide(shared, denominator, out=np.zeros(len(shared)), where=denominator > 0)
+    first, shared = _ties(net)
+    return _on_edges(net.indptr, net.indices, first,
+                     _tie_overlap(net.indptr, net.indices, first, shared))
 
 
 def average_clustering(net: Network) -> float:
@@ -136,6 +180,46 @@ def average_clustering(net: Network) -> float:
     pairs = degree * (degree - 1) / 2.0
     local = np.divide(triangles, pairs, out=np.zeros(net.n), where=pairs > 0)
     return float(local.mean())
+
+
+@njit(cache=True, parallel=True)
+def _tie_bits(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray, ranks: np.ndarray,
+              pre: np.uint64) -> np.ndarray:
+    """The 53 bits of the ``TIES`` draw of the ties of the given ranks, keyed by their
+    ends (lower id first) as :func:`sim.rng.uniform_array` of :func:`sim.rng.tie_key`."""
+    out = np.empty(ranks.size, dtype=np.uint64)
+    for i in prange(ranks.size):
+        r = ranks[i]
+        v = np.searchsorted(first, r, side="right") - 1
+        u = indices[indptr[v] + r - first[v]]
+        out[i] = draw_bits(pre, tie_key_jit(u, v))
+    return out
+
+
+def _lowest(values: NDArray[np.float64], k: int,
+            bits: Callable[[NDArray[np.int64]], NDArray[np.uint64]]) -> NDArray[np.bool_]:
+    """Mask of the ``k`` ties first in the order of (value, draw, rank), where
+    ``bits(ranks)`` gives the draws of some ties (as comparable integers).
+
+    The k-th value is found by partition, so only the ties of exactly that value need
+    draws: those below it are in, and the draws pick the rest among the equal ones.
+    """
+    if k <= 0:
+        return np.zeros(len(values), dtype=bool)
+    if k >= len(values):
+        return np.ones(len(values), dtype=bool)
+    cut = np.partition(values, k - 1)[k - 1]
+    chosen = values < cut
+    equal = np.flatnonzero(values == cut)
+    need = k - int(np.count_nonzero(chosen))
+    draws = bits(equal)
+    if need < len(equal):
+        draw_cut = np.partition(draws, need - 1)[need - 1]
+        take = draws < draw_cut
+        take[np.flatnonzero(draws == draw_cut)[:need - int(np.count_nonzero(take))]] = True
+        equal = equal[take]
+    chosen[equal] = True
+    return chosen
 
 
 def overlap_weak_ties(net: Network, weak_share: float, seed: int) -> NDArray[np.bool_]:
@@ -170,15 +254,13 @@ def overlap_weak_ties(net: Network, weak_share: float, seed: int) -> NDArray[np.
        Sociology 78, 1360-1380.
     """
     und = _undirected(net)
-    listener = np.repeat(np.arange(und.n, dtype=np.int64), und.in_degree)
-    source = und.indices.astype(np.int64)
-    once = np.flatnonzero(source < listener)
-    key = source[once].astype(np.uint64) * np.uint64(1 << 32) + listener[once].astype(np.uint64)
-    ties = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES)
-    weak_slots = once[np.lexsort((ties, overlap(und)[once]))[:round(weak_share * len(once))]]
-    weak = np.zeros(und.n_edges, dtype=bool)
-    weak[weak_slots] = True
-    weak[_locate(und.indptr, und.indices, source[weak_slots], listener[weak_slots])] = True
+    first, shared = _ties(und)
+    values = _tie_overlap(und.indptr, und.indices, first, shared)
+    del shared
+    pre = np.uint64(prefix(stream_key(seed, 0), 0, Purpose.TIES))
+    weak_ties = _lowest(values, round(weak_share * len(values)),
+                        lambda ranks: _tie_bits(und.indptr, und.indices, first, ranks, pre))
+    weak = _on_edges(und.indptr, und.indices, first, weak_ties)
     if not net.directed:
         return weak
     own = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
