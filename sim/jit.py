@@ -123,14 +123,14 @@ class _CompileNotice(event.Listener):
     """Prints :data:`COMPILE_NOTICE` at the first compilation numba starts."""
 
     def __init__(self) -> None:
-        self.stream: TextIO = sys.stderr
+        self.stream: TextIO | None = None  # None: sys.stderr as it is when printing
         self.shown = False
 
     def on_start(self, _event: event.Event) -> None:
         if not self.shown:
             self.shown = True
-            print(COMPILE_NOTICE.format(cache=numba.config.CACHE_DIR), file=self.stream,
-                  flush=True)
+            print(COMPILE_NOTICE.format(cache=numba.config.CACHE_DIR),
+                  file=self.stream or sys.stderr, flush=True)
 
     def on_end(self, _event: event.Event) -> None:
         """Nothing to do when a compilation ends."""
@@ -145,10 +145,11 @@ def _compile_notice() -> _CompileNotice:
 
 
 def announce_compiles(stream: TextIO | None = None) -> None:
-    """Print a notice on ``stream`` (default stderr) when, and only when, numba compiles.
+    """Print a notice on ``stream`` (default: stderr as it is then) when, and only when,
+    numba compiles.
 
     numba announces a compilation only on a cache miss (a kernel loaded from the cache
     is not compiled), so the notice appears on the command that pays for it, at the
     moment it starts, and at most once per process.
     """
-    _compile_notice().stream = stream or sys.stderr
+    _compile_notice().stream = stream
