@@ -46,7 +46,7 @@ print(json.dumps({"measured": status("VmHWM") - base,
 """
 
 CASES = [
-    ("push.toml", "fast", ["population.size=40000", "run.replications=3", "run.steps=4"]),
+    ("push.toml", "fast", ["population.size=80000", "run.replications=3", "run.steps=4"]),
     ("independent_cascade.toml", "fast", ["population.size=200000", "run.replications=10",
                                           "run.steps=5"]),
     ("linear_threshold.toml", "fast", ["population.size=100000", "run.replications=20",

@@ -10,6 +10,7 @@ import pytest
 from sim import network as nw
 from sim.errors import NetworkError
 from sim.network import Network
+from sim.rng import Purpose, stream_key, uniform_array
 from sim.scenario import load_scenario
 from tests.test_network import ROOT, check_invariants, same_arrays
 
@@ -108,6 +109,25 @@ def test_weak_ties_by_overlap_are_the_bridges(market: Network) -> None:
     rng_weak = np.random.default_rng(0).random(market.n_edges // 2)  # a random half, by pair
     random_weak = (rng_weak < 0.5)[_pair_ids(market)]
     assert cross[~random_weak].sum() > 0.4 * cross.sum()  # a random half keeps half
+
+
+@pytest.mark.parametrize("share", [0.05, 0.3, 0.5, 0.9])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_weak_ties_are_the_lowest_overlap_then_draw(share: float, seed: int) -> None:
+    """The radix select picks exactly the ties first by (overlap, TIES draw, position)
+    that a full sort picks, on a graph with many ties of equal overlap."""
+    net = nw.watts_strogatz(600, 6, 0.3, seed=seed)
+    rows, cols = listeners(net), net.indices.astype(np.int64)
+    once = np.flatnonzero(cols < rows)
+    key = cols[once].astype(np.uint64) * np.uint64(1 << 32) + rows[once].astype(np.uint64)
+    draws = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES)
+    k = round(share * len(once))
+    weak_once = once[np.lexsort((draws, nw.overlap(net)[once]))[:k]]
+    expected = np.zeros(net.n_edges, dtype=bool)
+    expected[weak_once] = True
+    expected |= expected[_mirror(net)]
+    assert np.array_equal(nw.overlap_weak_ties(net, share, seed), expected)
+    assert len(np.unique(nw.overlap(net)[once])) < len(once) / 4  # many equal overlaps
 
 
 def test_overlap_weak_ties_on_a_directed_network() -> None:

@@ -165,10 +165,17 @@ def row_problem(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray,
         if not np.isfinite(weights[p]):
             return NOT_FINITE, top
     if undirected:
-        reached = np.zeros(n, dtype=np.int64)
-        for p in range(indices.size):
-            reached[indices[p]] += 1
+        reached = count_sources(indices, n)
         for v in range(n):
             if reached[v] != indptr[v + 1] - indptr[v]:
                 return ONE_WAY, top
     return ROWS_OK, top
+
+
+@njit(cache=True)
+def count_sources(indices: np.ndarray, n: int) -> np.ndarray:
+    """How many times each node ``0..n-1`` appears in ``indices`` (int64): its out-degree."""
+    counts = np.zeros(n, dtype=np.int64)
+    for p in range(indices.size):
+        counts[indices[p]] += 1
+    return counts

@@ -12,9 +12,10 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit, prange
 
 from ..errors import ScenarioError
-from ..rng import Purpose, stream_key, uniform_array
+from ..rng import Purpose, draw, prefix, stream_key, tie_key_jit
 from .clustered import clustered
 from .csr import MAX_WEIGHT, Network
 from .generators import (
@@ -72,11 +73,10 @@ def build_network(scenario: Scenario) -> Network:
     seed = cfg.seed if cfg.seed is not None else scenario.run.seed
     if cfg.tie_strength == "overlap":
         weak = overlap_weak_ties(net, cfg.weak_share, seed)
-        weights = np.where(weak, net.weights * np.float32(cfg.weak_weight), net.weights)
-        return dataclasses.replace(net, weights=weights.astype(np.float32))
-    listener = np.repeat(np.arange(net.n, dtype=np.int64), net.in_degree)
-    weights = tie_strengths(net.weights, net.indices.astype(np.int64), listener,
-                            cfg.weak_share, cfg.weak_weight, seed)
+        weights = net.weights.copy()
+        np.multiply(weights, np.float32(cfg.weak_weight), out=weights, where=weak)
+        return dataclasses.replace(net, weights=weights)
+    weights = tie_strengths(net, cfg.weak_share, cfg.weak_weight, seed)
     return dataclasses.replace(net, weights=weights)
 
 
@@ -122,22 +122,35 @@ def scale_weights(net: Network, scale: str | float, source: str) -> Network:
     return dataclasses.replace(net, weights=(weights / divisor).astype(np.float32))
 
 
-def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_share: float,
-                  weak_weight: float, seed: int) -> np.ndarray:
+@njit(cache=True, parallel=True)
+def _weakened(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, pre: np.uint64,
+              weak_share: float, weak_weight: np.float32) -> np.ndarray:
+    """``weights`` with each tie's multiplied by ``weak_weight`` when its draw, keyed by
+    its ends (lower id first), is below ``weak_share``."""
+    out = weights.copy()
+    for v in prange(indptr.size - 1):
+        for p in range(indptr[v], indptr[v + 1]):
+            u = indices[p]
+            key = tie_key_jit(min(u, v), max(u, v))
+            if draw(pre, key) < weak_share:
+                out[p] = weights[p] * weak_weight
+    return out
+
+
+def tie_strengths(net: Network, weak_share: float, weak_weight: float, seed: int
+                  ) -> np.ndarray:
     """Mark a share of ties weak: their weight is multiplied by ``weak_weight``.
 
     Each tie is weak independently with probability ``weak_share``: acquaintances whose
     word counts for less than a friend's (Granovetter 1973). The draw of a tie is keyed
-    by its unordered pair of ends (:func:`sim.rng.uniform_array`, purpose ``TIES``), so
-    both directions of an undirected tie get the same strength, whatever the order of
-    the edges.
+    by its unordered pair of ends (:func:`sim.rng.uniform`, purpose ``TIES``, node key
+    :func:`sim.rng.tie_key` of the lower id then the higher), so both directions of an
+    undirected tie get the same strength, whatever the order of the edges.
 
     Parameters
     ----------
-    weights : numpy.ndarray
-        float32 weight of each stored edge.
-    src, dst : numpy.ndarray
-        int64 ends of each stored edge (source and listener).
+    net : Network
+        The network; its weights are not changed.
     weak_share : float
         Probability that a tie is weak, in [0, 1].
     weak_weight : float
@@ -148,7 +161,8 @@ def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_sh
     Returns
     -------
     numpy.ndarray
-        float32 weights; ``weights`` itself when ``weak_share <= 0``.
+        float32 weights aligned with ``net.indices``; ``net.weights`` itself when
+        ``weak_share <= 0``.
 
     References
     ----------
@@ -156,12 +170,10 @@ def tie_strengths(weights: np.ndarray, src: np.ndarray, dst: np.ndarray, weak_sh
        Sociology 78, 1360-1380.
     """
     if weak_share <= 0:
-        return weights
-    lo = np.minimum(src, dst).astype(np.uint64)
-    hi = np.maximum(src, dst).astype(np.uint64)
-    key = lo * np.uint64(1 << 32) + hi
-    weak = uniform_array(stream_key(seed, 0), 0, key, Purpose.TIES) < weak_share
-    return np.where(weak, weights * np.float32(weak_weight), weights).astype(np.float32)
+        return net.weights
+    pre = np.uint64(prefix(stream_key(seed, 0), 0, Purpose.TIES))
+    return _weakened(net.indptr, net.indices, net.weights, pre, float(weak_share),
+                     np.float32(weak_weight))
 
 
 def _build_graph(scenario: Scenario) -> Network:

@@ -29,6 +29,7 @@ from .assemble import (
     ROWS_OK,
     UNSORTED,
     assemble,
+    count_sources,
     row_problem,
 )
 
@@ -170,7 +171,9 @@ class Network:
     @property
     def out_degree(self) -> NDArray[np.int64]:
         """How many listeners each node reaches, int64 of shape (n,)."""
-        return np.bincount(self.indices, minlength=self.n).astype(np.int64, copy=False)
+        if not self.directed:  # every tie is stored in both rows
+            return self.in_degree
+        return count_sources(self.indices, self.n)
 
     @property
     def weighted(self) -> bool:

@@ -16,8 +16,6 @@ PNAS 104(18), 7332-7336.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
@@ -95,19 +93,28 @@ def _tie_overlap(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _on_edges(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
               per_tie: np.ndarray) -> np.ndarray:
-    """A value per tie spread to both stored edges of the tie (aligned with indices)."""
+    """A value per tie spread to both stored edges of the tie (aligned with indices).
+
+    The ties of row ``v`` sit below ``v``; their mirrors, the entries of row ``u`` above
+    ``u``, are met in increasing ``v`` as rows are visited in order, so a cursor per
+    row finds each mirror without a search.
+    """
     n = indptr.size - 1
     out = np.empty(indices.size, dtype=per_tie.dtype)
-    for v in prange(n):
+    above = np.empty(n, dtype=np.int64)  # next entry above u in row u
+    for u in range(n):
+        above[u] = indptr[u] + first[u + 1] - first[u]
+    for v in range(n):
         a = indptr[v]
         for r in range(first[v], first[v + 1]):
             p = a + r - first[v]
             u = indices[p]
             out[p] = per_tie[r]
-            out[lower_bound(indices, indptr[u], indptr[u + 1], v)] = per_tie[r]
+            out[above[u]] = per_tie[r]
+            above[u] += 1
     return out
 
 
@@ -182,43 +189,65 @@ def average_clustering(net: Network) -> float:
     return float(local.mean())
 
 
-@njit(cache=True, parallel=True)
-def _tie_bits(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray, ranks: np.ndarray,
-              pre: np.uint64) -> np.ndarray:
-    """The 53 bits of the ``TIES`` draw of the ties of the given ranks, keyed by their
-    ends (lower id first) as :func:`sim.rng.uniform_array` of :func:`sim.rng.tie_key`."""
-    out = np.empty(ranks.size, dtype=np.uint64)
-    for i in prange(ranks.size):
-        r = ranks[i]
-        v = np.searchsorted(first, r, side="right") - 1
-        u = indices[indptr[v] + r - first[v]]
-        out[i] = draw_bits(pre, tie_key_jit(u, v))
-    return out
+@njit(cache=True)
+def _ranked_hist(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
+                 keys: np.ndarray, pre: np.uint64, level: int, prefix: np.ndarray,
+                 hist: np.ndarray) -> None:
+    """Histogram of the 16-bit digit ``level`` of the ties' sort keys among the ties
+    whose higher digits equal ``prefix``; see :func:`_lowest_ties`."""
+    hist[:] = 0
+    shift = np.uint64(48 - 16 * (level % 4))
+    for v in range(indptr.size - 1):
+        a = indptr[v]
+        for r in range(first[v], first[v + 1]):
+            x = keys[r]
+            if (x & prefix[1]) != prefix[0]:
+                continue
+            if level >= 4:
+                x = draw_bits(pre, tie_key_jit(indices[a + r - first[v]], v))
+                if (x & prefix[3]) != prefix[2]:
+                    continue
+            hist[(x >> shift) & np.uint64(0xFFFF)] += 1
 
 
-def _lowest(values: NDArray[np.float64], k: int,
-            bits: Callable[[NDArray[np.int64]], NDArray[np.uint64]]) -> NDArray[np.bool_]:
-    """Mask of the ``k`` ties first in the order of (value, draw, rank), where
-    ``bits(ranks)`` gives the draws of some ties (as comparable integers).
+@njit(cache=True)
+def _lowest_ties(indptr: np.ndarray, indices: np.ndarray, first: np.ndarray,
+                 values: np.ndarray, k: int, pre: np.uint64) -> np.ndarray:
+    """Mask of the ``k`` ties first in the order of (overlap, ``TIES`` draw, rank), for
+    ``0 < k < ties``.
 
-    The k-th value is found by partition, so only the ties of exactly that value need
-    draws: those below it are in, and the draws pick the rest among the equal ones.
+    A tie's sort key is the bits of its overlap (a float >= 0 orders as its bits)
+    followed by the 53 bits of its draw, keyed by its ends (lower id first) as
+    :func:`sim.rng.uniform_array` of :func:`sim.rng.tie_key`. The key of the k-th tie is
+    found 16 bits at a time from histograms (a radix select), so nothing of the size of
+    the ties is allocated but the mask, and draws are computed only for the ties whose
+    overlap equals the k-th's. Ties of exactly the k-th key are taken in rank order.
     """
-    if k <= 0:
-        return np.zeros(len(values), dtype=bool)
-    if k >= len(values):
-        return np.ones(len(values), dtype=bool)
-    cut = np.partition(values, k - 1)[k - 1]
-    chosen = values < cut
-    equal = np.flatnonzero(values == cut)
-    need = k - int(np.count_nonzero(chosen))
-    draws = bits(equal)
-    if need < len(equal):
-        draw_cut = np.partition(draws, need - 1)[need - 1]
-        take = draws < draw_cut
-        take[np.flatnonzero(draws == draw_cut)[:need - int(np.count_nonzero(take))]] = True
-        equal = equal[take]
-    chosen[equal] = True
+    keys = values.view(np.uint64)
+    prefix = np.zeros(4, dtype=np.uint64)  # overlap bits, their mask, draw bits, mask
+    hist = np.empty(1 << 16, dtype=np.int64)
+    want = k  # rank of the k-th tie among the ties sharing the key's known digits
+    for level in range(8):
+        _ranked_hist(indptr, indices, first, keys, pre, level, prefix, hist)
+        digit = 0
+        while hist[digit] < want:
+            want -= hist[digit]
+            digit += 1
+        shift = np.uint64(48 - 16 * (level % 4))
+        at = 2 * (level // 4)
+        prefix[at] |= np.uint64(digit) << shift
+        prefix[at + 1] |= np.uint64(0xFFFF) << shift
+    chosen = np.zeros(values.size, dtype=np.bool_)
+    for v in range(indptr.size - 1):
+        a = indptr[v]
+        for r in range(first[v], first[v + 1]):
+            if keys[r] < prefix[0]:
+                chosen[r] = True
+            elif keys[r] == prefix[0]:
+                d = draw_bits(pre, tie_key_jit(indices[a + r - first[v]], v))
+                if d < prefix[2] or (d == prefix[2] and want > 0):
+                    chosen[r] = True
+                    want -= d == prefix[2]
     return chosen
 
 
@@ -257,9 +286,12 @@ def overlap_weak_ties(net: Network, weak_share: float, seed: int) -> NDArray[np.
     first, shared = _ties(und)
     values = _tie_overlap(und.indptr, und.indices, first, shared)
     del shared
-    pre = np.uint64(prefix(stream_key(seed, 0), 0, Purpose.TIES))
-    weak_ties = _lowest(values, round(weak_share * len(values)),
-                        lambda ranks: _tie_bits(und.indptr, und.indices, first, ranks, pre))
+    k = round(weak_share * len(values))
+    if 0 < k < len(values):
+        pre = np.uint64(prefix(stream_key(seed, 0), 0, Purpose.TIES))
+        weak_ties = _lowest_ties(und.indptr, und.indices, first, values, k, pre)
+    else:
+        weak_ties = np.full(len(values), k > 0)
     weak = _on_edges(und.indptr, und.indices, first, weak_ties)
     if not net.directed:
         return weak
