@@ -313,18 +313,32 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
         event[r, i] = ev
 
 
+#: Parts a replication's integer totals are split into when a batch has few replications.
+TALLY_PARTS = 64
+
+
 @njit(cache=True, parallel=True)
 def totals(step, prm, state, traits, promotions):
     """The week's totals per replication: int64 (reps, len(TOTALS)), float64
-    (reps, len(FLOAT_TOTALS)), each summed in consumer order by :func:`rules.tally`,
-    the same function the reference engine runs, and float64 (reps,) of
-    :func:`~sim.commerce.state.top_share_ratio` of the spend."""
-    reps = state.stage.shape[0]
-    out = np.zeros((reps, N_TOTALS), dtype=np.int64)
+    (reps, len(FLOAT_TOTALS)) and float64 (reps,) of
+    :func:`~sim.commerce.state.top_share_ratio` of the spend.
+
+    The integer totals (:func:`rules.tally_counts`) of a batch of few replications are
+    counted in parts of consumers, in parallel, and added; the float totals
+    (:func:`rules.tally_floats`) are summed in consumer order. The reference engine runs
+    :func:`rules.tally`, the same two functions over every consumer at once.
+    """
+    reps, n = state.stage.shape
+    parts = max(1, min(n, TALLY_PARTS // reps))
+    counts = np.zeros((reps, parts, N_TOTALS), dtype=np.int64)
     floats = np.zeros((reps, N_FLOATS))
     top1 = np.empty(reps)
+    for job in prange(reps * parts):
+        r, part = job // parts, job % parts
+        rules.tally_counts(counts[r, part], r, step, prm, state, traits.basket_cents,
+                           traits.cogs_cents, promotions[r], part * n // parts,
+                           (part + 1) * n // parts)
     for r in prange(reps):
-        rules.tally(out[r], floats[r], r, step, prm, state, traits.basket_cents,
-                    traits.cogs_cents, promotions[r])
+        rules.tally_floats(floats[r], r, step, prm, state)
         top1[r] = top_share_ratio(state.spend[r])
-    return out, floats, top1
+    return counts.sum(axis=1), floats, top1

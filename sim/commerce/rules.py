@@ -367,13 +367,23 @@ EV_BOUGHT = EV_NEW | EV_REPEAT
 def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
           promotions: bool) -> None:
     """Add replication ``r``'s week to its totals ``t`` (int, :data:`TOTALS` order) and
-    ``fl`` (float, :data:`FLOAT_TOTALS` order), consumer by consumer in index order.
+    ``fl`` (float, :data:`FLOAT_TOTALS` order): :func:`tally_counts` over every
+    consumer, then :func:`tally_floats`."""
+    tally_counts(t, r, step, prm, state, basket, cogs, promotions, 0, state.stage.shape[1])
+    tally_floats(fl, r, step, prm, state)
+
+
+@register_jitable
+def tally_counts(t, r: int, step: int, prm, state: State, basket, cogs, promotions: bool,
+                 lo: int, hi: int) -> None:
+    """Add the integer totals ``t`` (:data:`TOTALS` order) of replication ``r``'s
+    consumers ``lo..hi-1``; integer sums, so they may be split and added in any order.
 
     NPS counts promoters (satisfaction >= ``promoter_above``) and detractors
     (satisfaction < ``detractor_below``) among active customers (Reichheld 2003): the
     likelihood to recommend is the customer's own experience of the product.
     """
-    for i in range(state.stage.shape[1]):
+    for i in range(lo, hi):
         s = state.stage[r, i]
         t[s] += 1
         ev = state.event[r, i]
@@ -419,12 +429,20 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
             if step - state.first_step[r, i] >= prm.budget_clv_weeks:
                 t[T_MATURED] += 1
                 t[T_MATURED0 + c] += 1
-                fl[F_CLV] += state.clv[r, i]
-                fl[F_CHANNEL0 + c] += state.clv[r, i]
         if active:
             if sat >= prm.wom_promoter_above:
                 t[T_PROMOTERS] += 1
             elif sat < prm.wom_detractor_below:
                 t[T_DETRACTORS] += 1
+
+
+@register_jitable
+def tally_floats(fl, r: int, step: int, prm, state: State) -> None:
+    """Add the float totals ``fl`` (:data:`FLOAT_TOTALS` order) of replication ``r``,
+    consumer by consumer in index order (a float sum depends on its order)."""
+    for i in range(state.stage.shape[1]):
+        if state.purchases[r, i] > 0 and step - state.first_step[r, i] >= prm.budget_clv_weeks:
+            fl[F_CLV] += state.clv[r, i]
+            fl[F_CHANNEL0 + state.channel[r, i]] += state.clv[r, i]
         fl[F_TRUST] += state.brand_trust[r, i]
         fl[F_FATIGUE] += state.fatigue[r, i]
