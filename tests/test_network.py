@@ -136,6 +136,27 @@ def test_from_edges_matches_reference(n: int, data: st.DataObject, directed: boo
     check_invariants(net)
 
 
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("dtypes", [(np.int64, np.int64), (np.uint32, np.uint32),
+                                    (np.int32, np.uint32)])
+def test_from_edges_long_rows_keep_the_first_weight(directed: bool, dtypes: tuple) -> None:
+    """Rows far longer than the insertion-sort cut (32), full of repeated edges with
+    different weights, of any integer id type: the first weight of each edge is kept."""
+    rng = np.random.default_rng(11)
+    src, dst = rng.integers(0, 6, 400), rng.integers(0, 6, 400)
+    weights = rng.integers(-5, 6, 400).astype(float)
+    edges = list(zip(src.tolist(), dst.tolist(), weights.tolist(), strict=True))
+    net = nw.from_edges(src.astype(dtypes[0]), dst.astype(dtypes[1]), weights, n=7,
+                        directed=directed)
+    expected = reference_csr(7, edges, directed)
+    assert max(np.diff(net.indptr)) <= 6 < 400 // 7
+    for v in range(7):
+        lo, hi = net.indptr[v], net.indptr[v + 1]
+        assert net.indices[lo:hi].tolist() == sorted(expected[v])
+        assert net.weights[lo:hi].tolist() == [expected[v][u] for u in sorted(expected[v])]
+    check_invariants(net)
+
+
 def test_from_edges_is_independent_of_edge_order() -> None:
     rng = np.random.default_rng(3)
     src, dst = rng.integers(0, 50, 400), rng.integers(0, 50, 400)
