@@ -303,3 +303,15 @@ def check_memory(scenario: Scenario, engine: str = "fast", network: Network | No
     raise WomError(f"{key}: a run on {what} needs about {size_text(need.total)} of memory "
                    f"({', '.join(p for p in parts if p)}) but {size_text(free)} is "
                    f"available; lower {lower}")
+
+
+def workers_that_fit(needs: list[int], workers: int, free: int | None = None) -> int:
+    """How many of ``workers`` parallel workers fit in memory at once: the largest count
+    ``w`` (at least 1) whose ``w`` largest ``needs`` (bytes per point, from
+    :func:`estimate`) add up to no more than ``free`` (default: :func:`available_memory`)."""
+    free = available_memory() if free is None else free
+    largest = sorted(needs, reverse=True)
+    fit = 1
+    while fit < min(workers, len(largest)) and sum(largest[:fit + 1]) <= free:
+        fit += 1
+    return fit

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from sim.errors import WomError
-from sim.sweep import load_sweep, plan_sweep, run_sweep
+from sim.memory import workers_that_fit
+from sim.sweep import executors, load_sweep, plan_sweep, run_sweep
 from sim.sweep.store import INDEX
 
 from .conftest import ROOT, SCENARIOS
@@ -51,6 +52,23 @@ def flip(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def test_workers_that_fit_take_the_largest_points_together():
+    assert workers_that_fit([5, 1, 4, 2], 3, free=10) == 2  # 5 + 4 fit, 5 + 4 + 2 do not
+    assert workers_that_fit([5, 1, 4, 2], 3, free=11) == 3
+    assert workers_that_fit([50, 1], 2, free=10) == 1  # one worker even when none fits
+    assert workers_that_fit([1, 1], 8, free=100) == 2  # no more workers than points
+
+
+def test_a_sweep_runs_fewer_workers_when_they_would_not_fit(tmp_path, capsys, monkeypatch):
+    """Two workers whose points would not fit at once run one at a time, with a note."""
+    monkeypatch.setattr(executors, "available_memory", lambda: 1)  # the runs still fit
+    result = run_sweep(small_plan(), tmp_path / "sweep", workers=2)
+    assert (result.workers, result.executor) == (1, "in-process")
+    note = capsys.readouterr().err
+    assert "2 workers could need" in note and "running 1 at a time" in note
+    assert len(load_sweep(tmp_path / "sweep")) == 2 * 2 * 7  # points x reps x steps + 1
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 from .. import jit
 from ..errors import WomError
 from ..experiment import run
+from ..memory import available_memory, estimate, size_text, workers_that_fit
 from ..progress import progress_bar
 from .design import SweepPlan, point_scenario
 from .pool import LocalPool
@@ -269,6 +270,24 @@ def _choose(workers: int | None, dask: bool, scheduler: str | None, todo: int,
     return executor, workers, threads
 
 
+def _fitting(plan: SweepPlan, todo: list[int], workers: int) -> int:
+    """``workers``, or fewer when that many of the largest points would not fit in the
+    memory available at once (each point is checked alone when planned); says so."""
+    base = plan.scenario.model_dump(mode="json", exclude_none=True)
+    needs = []
+    for k in todo:
+        need = estimate(point_scenario(base, plan.points[k], plan.source, k), plan.engine)
+        needs.append(0 if need is None else need.total)
+    free = available_memory()
+    fit = workers_that_fit(needs, workers, free)
+    if fit < workers:
+        top = sorted(needs, reverse=True)[:workers]
+        print(f"wom: sweep: {workers} workers could need {size_text(sum(top))} at once (a "
+              f"point needs up to {size_text(top[0])}) but {size_text(free)} is available: "
+              f"running {fit} at a time", file=sys.stderr, flush=True)
+    return fit
+
+
 def _tasks(plan: SweepPlan, todo: list[int], parts: Path, threads: int | None,
            fault: dict[str, Any] | None) -> list[PointTask]:
     attrs = json.dumps(provenance(plan.manifest)).encode()
@@ -422,8 +441,13 @@ def run_sweep(
         finished = check.finished
         total = len(plan.points)
         todo = [k for k in range(total) if k not in finished]
-        executor, workers, threads = _choose(workers, dask, scheduler, len(todo), threads)
-        tasks = _tasks(plan, todo, parts, threads, _fault)
+        executor, workers, per_worker = _choose(workers, dask, scheduler, len(todo), threads)
+        if executor in ("local", "dask-local") and workers > 1:
+            fit = _fitting(plan, todo, workers)
+            if fit < workers:
+                executor, workers, per_worker = _choose(fit, dask, scheduler, len(todo),
+                                                        threads)
+        tasks = _tasks(plan, todo, parts, per_worker, _fault)
         if todo and executor in ("local", "dask-local"):
             _warm_up(plan)
         bar = progress_bar(total, initial=len(finished), enabled=progress, unit="point",
