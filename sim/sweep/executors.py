@@ -270,6 +270,19 @@ def _choose(workers: int | None, dask: bool, scheduler: str | None, todo: int,
     return executor, workers, threads
 
 
+def _executor(plan: SweepPlan, todo: list[int], workers: int | None, dask: bool,
+              scheduler: str | None, threads: int | None
+              ) -> tuple[str, int | None, int | None]:
+    """:func:`_choose`, with fewer local workers when their points would not fit in
+    memory side by side (:func:`_fitting`)."""
+    executor, count, per_worker = _choose(workers, dask, scheduler, len(todo), threads)
+    if executor in ("local", "dask-local") and count is not None and count > 1:
+        fit = _fitting(plan, todo, count)
+        if fit < count:
+            return _choose(fit, dask, scheduler, len(todo), threads)
+    return executor, count, per_worker
+
+
 def _fitting(plan: SweepPlan, todo: list[int], workers: int) -> int:
     """``workers``, or fewer when that many of the largest points would not fit in the
     memory available at once (each point is checked alone when planned); says so."""
@@ -441,12 +454,7 @@ def run_sweep(
         finished = check.finished
         total = len(plan.points)
         todo = [k for k in range(total) if k not in finished]
-        executor, workers, per_worker = _choose(workers, dask, scheduler, len(todo), threads)
-        if executor in ("local", "dask-local") and workers > 1:
-            fit = _fitting(plan, todo, workers)
-            if fit < workers:
-                executor, workers, per_worker = _choose(fit, dask, scheduler, len(todo),
-                                                        threads)
+        executor, workers, per_worker = _executor(plan, todo, workers, dask, scheduler, threads)
         tasks = _tasks(plan, todo, parts, per_worker, _fault)
         if todo and executor in ("local", "dask-local"):
             _warm_up(plan)
