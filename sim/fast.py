@@ -11,6 +11,7 @@ for the same scenario and seed both produce identical tables.
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 import pandas as pd
 
@@ -19,7 +20,7 @@ from .commerce import kernel
 from .commerce.brand import Brand, Influencer, present_values
 from .commerce.events import EventLog, check_events
 from .commerce.params import params_of
-from .commerce.state import columns_of
+from .commerce.state import columns_of, hearing
 from .commerce.traits import set_up
 from .errors import WomError
 from .network import Network, check_compatible, speaker_rows
@@ -63,6 +64,14 @@ FRONTIER = ("independent_cascade", "linear_threshold")
 # A frontier step of fewer consumers (over the whole batch) runs on one thread: starting
 # and joining threads would cost more than its work.
 PARALLEL_FRONTIER = 1_000
+
+
+def speakers_push(replications: int) -> bool:
+    """Whether a commerce batch of ``replications`` lets speakers push what listeners hear
+    (:func:`sim.commerce.kernel.listen`, parallel over replications): when every numba
+    thread has a replication of its own. Otherwise each listener pulls from its row in
+    :func:`~sim.commerce.kernel.act`, parallel over consumers. The numbers are the same."""
+    return replications >= max(2, numba.get_num_threads())
 
 
 class WomModel(mesa.Model):
@@ -215,6 +224,10 @@ class WomModel(mesa.Model):
                             for row, nodes in enumerate(start.influencers)
                             for node in nodes.tolist()]
         self.brand = Brand(self, len(self.streams), net.n, start.audience)
+        reps = len(self.streams)
+        push = speakers_push(reps)
+        self.hearing = hearing(self.graph, (reps, net.n if push else 0))
+        self._speakers = speaker_rows(net) if push else None
         shape = self.state.stage.shape if self.event_log is not None else (0, 0)
         self.log = (self.event_log is not None, *EventLog.slots(shape))
         if self.event_log is not None:
@@ -250,12 +263,16 @@ class WomModel(mesa.Model):
         return {name: values.reshape(steps, reps) for name, values in columns.items()}
 
     def _step_commerce(self) -> None:
-        """One week: the brand's plan, then the talk and act kernels, then the totals."""
+        """One week: the brand's plan, then the talk, listen (when speakers push) and act
+        kernels, then the totals."""
         t = self.time_step
         plan = self.brand.plan_week(t)
         signals = self.brand.signals()
         kernel.talk(t, self.streams, self.params, self.state, plan.promotions)
-        kernel.act(t, self.streams, self.params, self.graph, self.traits, self.state, plan,
+        if self._speakers is not None:
+            kernel.listen(self.params, self._speakers, self.traits, self.state, plan,
+                          self.hearing)
+        kernel.act(t, self.streams, self.params, self.hearing, self.traits, self.state, plan,
                    signals, self.present_values, self.log)
         if self.event_log is not None:
             self.event_log.add(t, self.replications, *self.log[1:])

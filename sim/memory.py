@@ -41,8 +41,9 @@ CELL_SHARE = {"commerce": 10, "linear_threshold": 2}
 #: Bytes per (replication, consumer) of the fast engine: the presets' int32 adoption step
 #: (network Bass; the cascade and threshold keep a uint32 order of adopters and one bit
 #: per consumer, and build the int32 steps for the table), the threshold's float64 heard
-#: in-weight besides; the commerce model's state (81 B) and traits (57 B).
-FAST_CELL_BYTES = {"preset": 8, "linear_threshold": 16, "commerce": 140}
+#: in-weight besides; the commerce model's state (81 B), traits (57 B) and, in a batch
+#: where speakers push (:func:`sim.fast.speakers_push`), what each consumer heard (32 B).
+FAST_CELL_BYTES = {"preset": 8, "linear_threshold": 16, "commerce": 172}
 #: Bytes per consumer of the reference engine (one Mesa agent with its attributes).
 REFERENCE_CONSUMER_BYTES = {"preset": 600, "commerce": 3_000}
 #: Bytes per tie of the reference engine (its source and weight in two Python lists).

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from sim import ScenarioError, load_scenario, run
+from sim import ScenarioError, fast, load_scenario, run
 from sim.commerce.brand import review_boost
 from sim.commerce.state import CHANNEL_NAMES, top_share_ratio
+from sim.scenario import scenario_from_dict
 from sim.validate import make_plan
 from sim.validate.calibration import calibration_checks
 
@@ -48,6 +49,28 @@ def test_fast_equals_reference_on_other_networks(network):
     fast = run(sc, seed=8)
     assert_frame_equal(fast, run(sc, seed=8, engine="reference"))
     assert fast["referrals"].sum() > 0 and fast["checkins"].sum() > 0
+
+
+@pytest.mark.parametrize("name", ["engagement", "group_buy"])
+@pytest.mark.parametrize("directed", [False, True])
+def test_pushed_and_pulled_hearing_give_the_same_run(name, directed, monkeypatch):
+    """Speakers pushing what listeners hear (sim.commerce.kernel.listen) and listeners
+    scanning their rows give identical tables, on undirected and directed ties."""
+    data = load_scenario(SCENARIOS / f"{name}.toml").model_dump(mode="json",
+                                                                 exclude_none=True)
+    data["run"].update(steps=30, replications=3)
+    data["population"]["size"] = 600
+    if directed:
+        data["population"].pop("size")
+        data["network"] = {"kind": "file", "path": str(NETWORKS / "email-Eu-core.txt.gz"),
+                           "directed": True}
+    sc = scenario_from_dict(data, source="test")
+    frames = []
+    for push in (True, False):
+        monkeypatch.setattr(fast, "speakers_push", lambda reps, push=push: push)
+        frames.append(run(sc, seed=5))
+    assert_frame_equal(*frames)
+    assert frames[0]["referrals"].sum() > 0
 
 
 def test_signed_network_distrust_flips_messages(tmp_path):

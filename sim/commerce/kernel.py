@@ -104,6 +104,61 @@ def talk(step, streams, prm, state, promotions):
         event[r, i] = ev
 
 
+@njit(cache=True, parallel=True)
+def listen(prm, speakers, traits, state, plan, hearing):
+    """What every listener hears this week, pushed by the speakers (phase 2's first part
+    when a batch has replications for every thread).
+
+    ``speakers`` is the network by speaker (:func:`sim.network.speaker_rows`). Each
+    replication's speakers with a nonzero ``signal`` push, in increasing id, into their
+    listeners' ``hearing`` arrays with :func:`rules.hear`: a listener receives its ties
+    in the order of its own row (rows are sorted by source id), so the products are the
+    ones :func:`act` folds when it scans the row, and the cost follows the ties that
+    carry a signal rather than all ties.
+    """
+    indptr, indices, weights = speakers
+    reps, n = state.stage.shape
+    voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
+    no_peer, no_influencer, no_negative = (hearing.no_peer, hearing.no_influencer,
+                                           hearing.no_negative)
+    sponsored, friends_bought = hearing.sponsored, hearing.friends_bought
+    signal, peer_trust = state.signal, traits.peer_trust
+    for r in prange(reps):
+        no_peer[r], no_influencer[r], no_negative[r] = 1.0, 1.0, 1.0
+        sponsored[r], friends_bought[r] = 0, 0
+        for j in range(n):
+            sig = signal[r, j]
+            if sig == 0:
+                continue
+            said, infl = sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1
+            bought = (sig >> BOUGHT_BIT) & 1 == 1
+            for e in range(indptr[j], indptr[j + 1]):
+                i = indices[e]
+                (no_peer[r, i], no_influencer[r, i], no_negative[r, i], sponsored[r, i],
+                 friends_bought[r, i]) = rules.hear(
+                    (no_peer[r, i], no_influencer[r, i], no_negative[r, i],
+                     np.int64(sponsored[r, i]), np.int64(friends_bought[r, i])),
+                    said, infl, bought, plan.influencers[r], np.float64(weights[e]),
+                    peer_trust[r, i], voice)
+
+
+@register_jitable(inline="always")
+def heard_of(hearing, pushed, r, i, signal, sponsoring, trust, voice):
+    """What consumer ``i`` of replication ``r`` heard this week (the tuple of
+    :func:`rules.hear`): read from what :func:`listen` pushed, or folded from its row."""
+    if pushed:
+        return (hearing.no_peer[r, i], hearing.no_influencer[r, i], hearing.no_negative[r, i],
+                np.int64(hearing.sponsored[r, i]), np.int64(hearing.friends_bought[r, i]))
+    heard = (1.0, 1.0, 1.0, np.int64(0), np.int64(0))
+    for e in range(hearing.indptr[i], hearing.indptr[i + 1]):
+        sig = signal[r, hearing.indices[e]]
+        if sig != 0:
+            heard = rules.hear(heard, sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1,
+                               (sig >> BOUGHT_BIT) & 1 == 1, sponsoring,
+                               np.float64(hearing.weights[e]), trust, voice)
+    return heard
+
+
 @register_jitable
 def see(prm, reached, fatigue, sponsored, bt, baseline, dialogue):
     """Exposure of one consumer this week, twin of :meth:`Shopper.see
@@ -165,15 +220,18 @@ def note(move, terms, pulls, listener, graph, pre):
 
 
 @njit(cache=True, parallel=True)
-def act(step, streams, prm, graph, traits, state, plan, signals, present_values, log):
+def act(step, streams, prm, hearing, traits, state, plan, signals, present_values, log):
     """Phase 2 of a week: listen, get exposed, move through the funnel, buy, review, join.
 
     Twin of :meth:`sim.commerce.shopper.Shopper.act`. Reads neighbours only through
-    phase 1's ``signal``, and writes only the consumer's own entries. ``log`` is (keep
-    the event log?, the week's slots of :class:`~sim.commerce.events.EventLog`); when
-    off, nothing of the log is computed.
+    phase 1's ``signal``, and writes only the consumer's own entries. ``hearing`` is a
+    :class:`~sim.commerce.state.Hearing`: what :func:`listen` pushed, or, when its heard
+    arrays are empty, the rows each listener scans itself. ``log`` is (keep the event
+    log?, the week's slots of :class:`~sim.commerce.events.EventLog`); when off,
+    nothing of the log is computed.
     """
-    indptr, indices, weights = graph
+    graph = (hearing.indptr, hearing.indices, hearing.weights)
+    pushed = hearing.no_peer.shape[1] > 0
     log_on, log_kind, log_channel, log_source = log
     reps, n = state.stage.shape
     pre = prefix_table(streams, step, ACT_PURPOSES)
@@ -196,13 +254,8 @@ def act(step, streams, prm, graph, traits, state, plan, signals, present_values,
         bt = brand_trust[r, i]
         is_member = member[r, i] == 1
         in_community = is_member and plan.community[r]
-        heard = (1.0, 1.0, 1.0, 0, 0)
-        for e in range(indptr[i], indptr[i + 1]):
-            sig = state.signal[r, indices[e]]
-            if sig != 0:
-                heard = rules.hear(heard, sig & TALK_MASK, (sig >> INFLUENCER_BIT) & 1 == 1,
-                                   (sig >> BOUGHT_BIT) & 1 == 1, plan.influencers[r],
-                                   np.float64(weights[e]), traits.peer_trust[r, i], voice)
+        heard = heard_of(hearing, pushed, r, i, state.signal, plan.influencers[r],
+                         traits.peer_trust[r, i], voice)
         peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
         reached = plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
             prm.ads_reach, prm.ads_targeting, want, prm.mean_interest)

@@ -107,6 +107,35 @@ class State(NamedTuple):
     points: np.ndarray
 
 
+class Hearing(NamedTuple):
+    """The ties a listener hears through, and what it heard this week when speakers push.
+
+    ``indptr, indices, weights`` are the network's rows by listener (CSR). The five
+    ``heard`` arrays, of shape (replications, consumers), hold what
+    :func:`sim.commerce.rules.hear` folded from the week's speakers, as
+    :func:`sim.commerce.kernel.listen` pushes it (chances that no positive peer, no
+    influencer and no negative message got through; sponsored posts seen; sources who
+    bought last week). With shape (replications, 0) the act kernel pulls instead: each
+    listener scans its own row. Both give the same numbers.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+    no_peer: np.ndarray
+    no_influencer: np.ndarray
+    no_negative: np.ndarray
+    sponsored: np.ndarray
+    friends_bought: np.ndarray
+
+
+def hearing(graph: tuple[np.ndarray, np.ndarray, np.ndarray], shape: tuple[int, int]
+            ) -> Hearing:
+    """A :class:`Hearing` of the network ``graph`` with heard arrays of ``shape``."""
+    return Hearing(*graph, np.ones(shape), np.ones(shape), np.ones(shape),
+                   np.zeros(shape, dtype=np.int32), np.zeros(shape, dtype=np.int32))
+
+
 def empty_state(shape: tuple[int, int], brand_trust: np.ndarray, reference: float) -> State:
     """The state before any seed: everyone unaware, trust at its baseline, the market's
     going price as everyone's reference price."""
