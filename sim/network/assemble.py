@@ -2,10 +2,10 @@
 
 A counting sort puts every edge in its row (two rows for an undirected edge), in input
 order; each row is then sorted by source id and its repeated sources dropped, keeping
-the first occurrence (the sort carries weights stably). Only the final arrays are
-allocated, plus a row cursor and, when some edge was repeated, the compacted copy: a
-build holds the input edges and about one CSR, where sorting (row, column) keys held
-several times that.
+the first occurrence (the sort carries weights stably), and the rows are moved down in
+place over the dropped entries. Only the final arrays are allocated, plus a row cursor:
+a build holds the input edges and one CSR, where sorting (row, column) keys held several
+times that.
 """
 
 from __future__ import annotations
@@ -36,12 +36,10 @@ def _row_starts(src: np.ndarray, dst: np.ndarray, n: int, directed: bool) -> np.
 
 @njit(cache=True)
 def _scatter(src: np.ndarray, dst: np.ndarray, weights: np.ndarray, indptr: np.ndarray,
-             directed: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Sources and float32 weights of every row, in input order (counting sort).
-    An empty ``weights`` means every edge weighs 1."""
+             directed: bool, indices: np.ndarray, out_w: np.ndarray) -> None:
+    """Fill ``indices`` and ``out_w`` (float32) with the sources and weights of every
+    row, in input order (counting sort). An empty ``weights`` means every edge weighs 1."""
     n = indptr.size - 1
-    indices = np.empty(indptr[n], dtype=np.uint32)
-    out_w = np.empty(indptr[n], dtype=np.float32)
     cursor = indptr[:n].copy()
     weighted = weights.size > 0
     for i in range(src.size):
@@ -58,7 +56,6 @@ def _scatter(src: np.ndarray, dst: np.ndarray, weights: np.ndarray, indptr: np.n
             cursor[s] = p + 1
             indices[p] = d
             out_w[p] = w
-    return indices, out_w
 
 
 @njit(cache=True)
@@ -108,35 +105,42 @@ def _sort_rows(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray,
 
 @njit(cache=True)
 def _compact(indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray,
-             kept: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The CSR of the first ``kept[v]`` entries of every row (the arrays themselves
-    when every entry is kept)."""
+             kept: np.ndarray) -> int:
+    """Keep the first ``kept[v]`` entries of every row, moved down in place (``indptr``
+    rewritten); returns how many entries are kept in all."""
     n = kept.size
-    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    out = 0
     for v in range(n):
-        out_ptr[v + 1] = out_ptr[v] + kept[v]
-    if out_ptr[n] == indptr[n]:
-        return indptr, indices, weights
-    out_i = np.empty(out_ptr[n], dtype=np.uint32)
-    out_w = np.empty(out_ptr[n], dtype=np.float32)
-    for v in range(n):
-        a, o = indptr[v], out_ptr[v]
+        a = indptr[v]
+        indptr[v] = out
         for j in range(kept[v]):
-            out_i[o + j] = indices[a + j]
-            out_w[o + j] = weights[a + j]
-    return out_ptr, out_i, out_w
+            indices[out + j] = indices[a + j]
+            weights[out + j] = weights[a + j]
+        out += kept[v]
+    indptr[n] = out
+    return out
 
 
 def assemble(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None, n: int,
              directed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(indptr, indices, weights)`` of the edges ``src[i] -> dst[i]`` (checked node ids
     below ``n``, of one integer dtype): self-loops dropped, rows sorted by source, a
-    repeated edge (an unordered pair when undirected) kept once with its first weight."""
+    repeated edge (an unordered pair when undirected) kept once with its first weight.
+
+    The output arrays are numpy's own, so that once repeated edges are moved out in
+    place they shrink where they are (``resize``) instead of being copied.
+    """
     indptr = _row_starts(src, dst, n, directed)
-    w = np.empty(0, dtype=np.float64) if weights is None else weights
-    indices, out_w = _scatter(src, dst, w, indptr, directed)
+    indices = np.empty(indptr[-1], dtype=np.uint32)
+    out_w = np.empty(indptr[-1], dtype=np.float32)
+    _scatter(src, dst, np.empty(0) if weights is None else weights, indptr, directed,
+             indices, out_w)
     kept = _sort_rows(indptr, indices, out_w, weights is not None)
-    return _compact(indptr, indices, out_w, kept)
+    total = _compact(indptr, indices, out_w, kept)
+    if total < indices.size:
+        indices.resize(total, refcheck=False)
+        out_w.resize(total, refcheck=False)
+    return indptr, indices, out_w
 
 
 #: What :func:`row_problem` finds wrong, in the order it checks.
