@@ -15,14 +15,16 @@ from the disk cache that ``wom dashboard`` fills when it starts
 
 from __future__ import annotations
 
+import functools
 import io
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common, explain, style, uploads
+from dashboard import background, charts, common, explain, style, uploads
 from sim import jit
 from sim.comparison import describe_differences, market_differences, unique_labels
 from sim.errors import WomError
@@ -50,7 +52,7 @@ SERIES = {
 }
 
 #: A run request: texts and labels of the resolved scenarios, seed, replications and
-#: whether different markets are allowed (the arguments of common.run_scenarios).
+#: whether different markets are allowed (the arguments of common.cached_scenarios).
 Request = tuple[tuple[str, ...], tuple[str, ...], int, int, bool]
 
 
@@ -379,18 +381,45 @@ def downloads(combined: pd.DataFrame, kpis: pd.DataFrame, texts: tuple[str, ...]
             key=f"dl:toml:{k}")
 
 
-def show_results(request: Request) -> None:
-    """Run (or fetch) the request and show every result section."""
-    texts, labels, seed, replications, allow = request
-    first = common.scenario_of_text(texts[0])
-    steps = first.run.steps
+@functools.lru_cache(maxsize=16)
+def run_scenarios(request: Request) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`dashboard.common.cached_scenarios` of ``request``, also kept in memory
+    (redrawing a chart never reruns the model nor reads the disk); its progress goes to
+    :func:`progress_path`."""
+    return background.reporting(progress_path(request), lambda report: common.cached_scenarios(
+        *request, report=report))
+
+
+def progress_path(request: Request) -> Path:
+    """Where a computation of ``request`` reports its progress (in any process)."""
+    return background.progress_path("compare", request)
+
+
+def computed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The results of ``request`` from memory, disk or a new run, with a progress bar
+    while they are computed (here or by ``wom dashboard``'s background job)."""
+    texts, labels, _, replications, _ = request
+    steps = common.scenario_of_text(texts[0]).run.steps
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
             f"{replications} replications x {steps} weeks (results are kept on disk, so "
-            "this happens once)...")
+            "this happens once)")
     if not jit.cache_is_warm():
-        what += " The first run compiles the engine: about 30 s more."
-    outcome = common.attempt(
-        lambda: common.run_scenarios(texts, labels, seed, replications, allow), what)
+        what += "; the first run compiles the engine: about 30 s more"
+
+    def describe(share: float, text: str) -> str:
+        return f"{what}: {share:.0%} done"
+
+    return background.wait(background.start(("compare", request),
+                                            lambda: run_scenarios(request)),
+                           progress_path(request), describe)
+
+
+def show_results(request: Request) -> None:
+    """Run (or fetch) the request and show every result section."""
+    texts, labels, seed, replications, _ = request
+    first = common.scenario_of_text(texts[0])
+    steps = first.run.steps
+    outcome = computed(request)
     if outcome is None:
         return
     combined, kpis = outcome

@@ -18,9 +18,9 @@ import streamlit.logger
 
 def warm_compare() -> None:
     """The compare page's default comparison (:func:`dashboard.compare.default_request`)."""
-    from dashboard import common, compare
+    from dashboard import compare
 
-    common.cached_scenarios(*compare.default_request())
+    compare.run_scenarios(compare.default_request())
 
 
 def warm_lesson() -> None:

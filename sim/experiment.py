@@ -88,15 +88,26 @@ def _model(scenario: Scenario, engine: str, reps: range, network: Network, event
 
 
 def _simulate(scenario: Scenario, engine: str, batches: list[range], shared: Network | None,
-              bar: Any, events: bool) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """Step each batch's model through the run: their tables and (``events``) logs."""
+              bar: Any, events: bool, advance: Callable[[float], None] | None = None
+              ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Step each batch's model through the run: their tables and (``events``) logs;
+    ``bar.update(1)`` and ``advance(share of the weeks done)`` after every week."""
     tables, logs = [], []
+    total, done = len(batches) * scenario.run.steps, 0
+
+    def week_done() -> None:
+        nonlocal done
+        done += 1
+        bar.update(1)
+        if advance is not None:
+            advance(done / total)
+
     with bar:
         for reps in batches:
             network = (shared if shared is not None
                        else replication_network(scenario, reps.start))
             model = _model(scenario, engine, reps, network, events)
-            step_model(model, scenario.run.steps, lambda: bar.update(1))
+            step_model(model, scenario.run.steps, week_done)
             tables.append(model.table())
             if events:
                 logs.append(model.events_table())
@@ -140,6 +151,7 @@ def run(
     threads: int | None = None,
     progress: bool = False,
     events: bool = False,
+    advance: Callable[[float], None] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run a scenario and return the tidy table of its replications (and its event log).
 
@@ -168,6 +180,9 @@ def run(
         Also return the event log of the commerce model: one row per funnel event
         (``replication, step, consumer, event, channel, source``; docs/events.md), the
         same for both engines. It costs time in proportion to the events; off, nothing.
+    advance
+        Called after every simulated week with the share of the run done (0 to 1), for
+        a progress display of one's own (the dashboard's bars).
 
     Returns
     -------
@@ -201,7 +216,7 @@ def run(
     batches = _batches(scenario, engine, first_replication, shared)
     bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
                        unit="step", enabled=progress)
-    tables, logs = _simulate(scenario, engine, batches, shared, bar, events)
+    tables, logs = _simulate(scenario, engine, batches, shared, bar, events, advance)
     frame = pd.concat(tables, ignore_index=True)
     frame.attrs = {**metadata(scenario, engine), "networks": networks_used(scenario)}
     if not events:

@@ -20,7 +20,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, compare, explain, lesson, navigation, style, uploads, warm
+from dashboard import background, common, compare, explain, lesson, navigation, style, uploads, warm
 from sim.cli.dashboard import add_dashboard_parser, cmd_dashboard, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
@@ -90,7 +90,7 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
         return real_compare(*args, **kwargs)
 
     monkeypatch.setattr(sim, "compare", counting_compare)
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at = app_test(APP).run()
     assert_clean(at)
     assert at.title[0].value == "Compare scenarios"
@@ -120,10 +120,39 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
     at.toggle(key="bands").set_value(False).run()
     assert_clean(at)
     assert charts(at)
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at.select_slider(key="funnel_week").set_value(10).run()
     assert_clean(at)
     assert calls == [1]
+
+
+def test_compare_shows_a_progress_bar_while_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[tuple[float, str]] = []
+    real = background.st.progress
+
+    class RecordingBar:
+        def __init__(self, value: float) -> None:
+            self.bar = real(value)
+
+        def progress(self, value: float, text: str) -> None:
+            shown.append((value, text))
+            self.bar.progress(value, text=text)
+
+        def empty(self) -> None:
+            self.bar.empty()
+
+    monkeypatch.setattr(background.st, "progress", RecordingBar)
+    monkeypatch.setattr(background, "POLL", 0.05)
+    compare.run_scenarios.cache_clear()
+    at = app_test(APP).run()
+    set_run_settings(at, {**SMALL, "run.steps": 52})
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert at.metric and not at.get("progress")  # the bar goes once the results are in
+    shares = [value for value, _ in shown]
+    assert shares == sorted(shares) and 0 < max(shares) <= 1
+    assert all("Running 2 scenarios x 3 replications x 52 weeks" in text for _, text in shown)
+    assert any(f"{value:.0%} done" in text for value, text in shown if value > 0)
 
 
 def test_winners_only_when_significant_and_units_everywhere() -> None:
@@ -255,7 +284,7 @@ def test_first_visit_shows_the_default_comparison_precomputed_at_start(
     calls = []
     monkeypatch.setattr(common, "compute_scenarios",
                         lambda *args: calls.append(args) or pytest.fail("not cached"))
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at = app_test(APP).run()
     assert_clean(at)
     assert len(at.metric) == 2 * len(compare.KPI_CARDS) and not calls

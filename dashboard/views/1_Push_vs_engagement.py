@@ -14,14 +14,11 @@ starts), so moving the slider never reruns the model.
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import TimeoutError as FutureTimeout
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common, lesson, lesson_charts, style
+from dashboard import background, charts, common, lesson, lesson_charts, style
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, Frontier, blend_strategies
 from sim.metrics import crossover_week, interval, time_bands, winner
@@ -67,30 +64,13 @@ def settings() -> dict[str, int]:
 def wait_for(request: lesson.LessonRequest) -> lesson.LessonResults | None:
     """The lesson's results, with a progress bar while they are computed (here or by the
     background job of ``wom dashboard``); errors shown as messages."""
-    future = lesson.start(request)
-    bar = None
-    try:
-        while True:
-            try:
-                return future.result(timeout=0.25)
-            except FutureTimeout:
-                done, total, what = lesson.read_progress(request) or (0, request.steps,
-                                                                      "waiting")
-                text = (f"Simulating the lesson: {done} of {total} parts done (latest: {what}); "
-                        f"{len(request.shares)} mixes and {len(request.frequencies)} ad "
-                        f"frequencies x {request.replications} replications")
-                if bar is None:
-                    bar = st.progress(0.0, text=text)
-                bar.progress(min(done / total, 1.0), text=text)
-                time.sleep(0.25)
-    except WomError as exc:
-        st.error(str(exc))
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The lesson's runs failed: {type(exc).__name__}: {exc}")
-    finally:
-        if bar is not None:
-            bar.empty()
-    return None
+    def describe(share: float, text: str) -> str:
+        return (f"Simulating the lesson: {text or 'waiting'}; {len(request.shares)} mixes "
+                f"and {len(request.frequencies)} ad frequencies x {request.replications} "
+                "replications")
+
+    return background.wait(lesson.start(request), lesson.progress_path(request), describe,
+                           failure="The lesson's runs failed")
 
 
 def frontier_section(frontier: Frontier, share: float, currency: str) -> str:
