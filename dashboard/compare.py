@@ -8,9 +8,10 @@ first scenario and its 95% interval (coloured only when significant), the winner
 KPI by the one significance rule (:func:`sim.metrics.winner`), the weeks at which one
 scenario overtakes another, time series with 95% bands, where customers came from
 (acquisitions by channel) and the funnel at a chosen week. Invalid settings and rejected
-uploads block Run and say why. The default comparison is shown on the first visit,
-from the disk cache that ``wom dashboard`` fills when it starts
-(:mod:`dashboard.warm`).
+uploads block Run and say why. The default comparison is shown on the first visit: the
+results shipped with the code when they match the running model
+(:mod:`dashboard.shipped`), else from the disk cache that ``wom dashboard`` fills when
+it starts (:mod:`dashboard.warm`). Other requests run with a progress bar.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import background, charts, common, explain, style, uploads
+from dashboard import background, charts, common, explain, shipped, style, uploads
 from sim import jit
 from sim.comparison import describe_differences, market_differences, unique_labels
 from sim.errors import WomError
@@ -414,12 +415,21 @@ def computed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
                            progress_path(request), describe)
 
 
+def precomputed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The shipped results of ``request`` (:mod:`dashboard.shipped`) when they exist and
+    match the running model, with a note saying so; else None."""
+    if not (shipped.offers_compare(request) and shipped.checked("default results")):
+        return None
+    st.caption(shipped.source_note("results"))
+    return shipped.comparison()
+
+
 def show_results(request: Request) -> None:
     """Run (or fetch) the request and show every result section."""
     texts, labels, seed, replications, _ = request
     first = common.scenario_of_text(texts[0])
     steps = first.run.steps
-    outcome = computed(request)
+    outcome = precomputed(request) or computed(request)
     if outcome is None:
         return
     combined, kpis = outcome
@@ -477,9 +487,9 @@ def page() -> None:
     if pressed and request is not None:
         st.session_state["request"] = request
     stored = st.session_state.get("request")
-    if stored is None and request is not None and request == default_request() \
-            and common.scenarios_cached(*request):
-        stored = st.session_state["request"] = request  # precomputed by `wom dashboard`
+    if stored is None and request is not None and (shipped.offers_compare(request) or (
+            request == default_request() and common.scenarios_cached(*request))):
+        stored = st.session_state["request"] = request  # shipped, or computed at start
     if stored is None:
         st.info("Press **Run** in the sidebar to simulate the selected scenarios.")
         return

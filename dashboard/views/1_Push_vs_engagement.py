@@ -7,9 +7,10 @@ frontier of profit, profit NPV, CLV, NPS or customers against the share, with th
 chosen on the slider ringed and the best mix starred, and says in words how the chosen
 mix compares with the best and with the pure strategies (significant or not, by the one
 significance rule). Below: customers and cumulative profit over the weeks with the
-crossover weeks, the ad-fatigue curve and a summary. The results come from the disk
-cache of :mod:`dashboard.lesson` (the default ones are computed when ``wom dashboard``
-starts), so moving the slider never reruns the model.
+crossover weeks, the ad-fatigue curve and a summary. The default results ship with the
+code (:mod:`dashboard.shipped`, used when they match the running model); others come
+from the disk cache of :mod:`dashboard.lesson`, so moving the slider never reruns the
+model.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import background, charts, common, lesson, lesson_charts, style
+from dashboard import background, charts, common, lesson, lesson_charts, shipped, style
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, Frontier, blend_strategies
 from sim.metrics import crossover_week, interval, time_bands, winner
@@ -48,8 +49,8 @@ def settings() -> dict[str, int]:
     """Population, horizon, replications and seed of the lesson (defaults: the
     calibrated market of :data:`dashboard.lesson.DEFAULTS`)."""
     with st.expander("Run settings"):
-        st.caption("The defaults reproduce the calibrated market (docs/calibration.md) and "
-                   "are computed when `wom dashboard` starts. Other settings run all 11 "
+        st.caption("The defaults reproduce the calibrated market (docs/calibration.md); "
+                   "their results ship with wom-sim. Other settings run all 11 "
                    "mixes and the fatigue curve anew (a progress bar shows how far). "
                    "Smaller markets run faster but change the balance: ads cost per "
                    "consumer reached, rewards per customer won.")
@@ -71,6 +72,15 @@ def wait_for(request: lesson.LessonRequest) -> lesson.LessonResults | None:
 
     return background.wait(lesson.start(request), lesson.progress_path(request), describe,
                            failure="The lesson's runs failed")
+
+
+def precomputed(request: lesson.LessonRequest) -> lesson.LessonResults | None:
+    """The shipped results of ``request`` (:mod:`dashboard.shipped`) when they exist and
+    match the running model, with a note saying so; else None."""
+    if not (shipped.offers_lesson(request) and shipped.checked("lesson results")):
+        return None
+    st.caption(shipped.source_note("lesson results"))
+    return shipped.lesson_results()
 
 
 def frontier_section(frontier: Frontier, share: float, currency: str) -> str:
@@ -286,7 +296,7 @@ def main() -> None:
     except WomError as exc:
         st.error(str(exc))
         return
-    results = wait_for(request)
+    results = precomputed(request) or wait_for(request)
     if results is None:
         return
     frontier = results.frontier
