@@ -404,7 +404,10 @@ def computed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
             f"{replications} replications x {steps} weeks (results are kept on disk, so "
             "this happens once)")
-    if not jit.cache_is_warm():
+    models = {common.scenario_of_text(text).diffusion.model for text in texts}
+    kernels = [jit.COMMERCE_KERNEL if model == "commerce" else jit.PRESETS_KERNEL
+               for model in models]
+    if not jit.cache_is_warm(kernels):
         what += "; the first run compiles the engine: about 30 s more"
 
     def describe(share: float, text: str) -> str:

@@ -102,7 +102,7 @@ def canary_fingerprint(engine: str | None = None) -> str:
     and of its KPI table's ``attrs`` (spends, warnings), computed now with ``engine``
     (default: fast when its kernels are compiled, else reference; both give the same)."""
     if engine is None:
-        engine = "fast" if jit.cache_is_warm() else "reference"
+        engine = "fast" if jit.cache_is_warm([jit.COMMERCE_KERNEL]) else "reference"
     compare_request, lesson_request = canary_requests()
     comparison = common.compute_scenarios(*compare_request, engine=engine)
     results = lesson.compute(lesson_request, engine=engine)
