@@ -496,7 +496,10 @@ def page() -> None:
     if stored is None:
         st.info("Press **Run** in the sidebar to simulate the selected scenarios.")
         return
-    if request != stored:
+    if request is None:
+        st.info("These results are of earlier settings: fix the problems above to run the "
+                "new ones.")
+    elif request != stored:
         st.info("The settings changed since these results were computed: press **Run** to "
                 "update them.")
     show_results(stored)

@@ -234,15 +234,12 @@ def compare(
     seed, steps, replications
         Used for every scenario; None takes the first scenario's ``run.seed``,
         ``run.steps`` and ``run.replications``.
-    engine, threads, progress
-        As for :func:`sim.run`.
+    engine, threads, progress, advance
+        As for :func:`sim.run` (``advance``: of the whole, each scenario an equal part).
     labels
         Names in the tables (default: ``name``, else the file stem; repeats get ``#2``).
     allow_different_markets
         Compare scenarios whose market keys differ (refused by default).
-    advance
-        Called after every simulated week with the share of the whole comparison done
-        (0 to 1; each scenario counts equally), as for :func:`sim.run`.
 
     Returns
     -------

@@ -20,7 +20,18 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import background, common, compare, explain, lesson, navigation, style, uploads, warm
+from dashboard import (
+    background,
+    common,
+    compare,
+    explain,
+    lesson,
+    navigation,
+    shipped,
+    style,
+    uploads,
+    warm,
+)
 from sim.cli.dashboard import add_dashboard_parser, cmd_dashboard, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
@@ -71,9 +82,10 @@ def shown_text(at: AppTest) -> str:
 
 def run_blocked(at: AppTest) -> bool:
     """Whether Run is disabled (AppTest, like a browser, cannot press it then) and the
-    page shows no results."""
+    page shows no results, or only those of earlier settings, saying so."""
     at.run()
-    return at.button(key="run").disabled and not at.metric
+    earlier = any("results are of earlier settings" in i.value for i in at.info)
+    return at.button(key="run").disabled and (not at.metric or earlier)
 
 
 # ---------------------------------------------------------------------------------------
@@ -82,6 +94,7 @@ def run_blocked(at: AppTest) -> bool:
 
 
 def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped.model_fingerprint()  # the first visit's check of the shipped results
     calls = []
     real_compare = sim.compare
 
@@ -280,7 +293,7 @@ def test_first_visit_shows_the_default_comparison_precomputed_at_start(
     small = {"population.size": 600, "run.steps": 13, "run.replications": 2, "run.seed": 1}
     monkeypatch.setattr(compare, "default_settings", lambda first: dict(small))
     monkeypatch.setattr(lesson, "DEFAULTS", dict(small))  # warm.main computes it too
-    assert warm.main() == 0  # what `wom dashboard` starts next to the server
+    assert warm.main([]) == 0  # what `wom dashboard` starts next to the server
     calls = []
     monkeypatch.setattr(common, "compute_scenarios",
                         lambda *args: calls.append(args) or pytest.fail("not cached"))
