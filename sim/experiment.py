@@ -88,12 +88,14 @@ def _model(scenario: Scenario, engine: str, reps: range, network: Network, event
 
 
 def _simulate(scenario: Scenario, engine: str, batches: list[range], shared: Network | None,
-              bar: Any, events: bool, advance: Callable[[float], None] | None = None
+              events: bool, progress: bool, advance: Callable[[float], None] | None
               ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """Step each batch's model through the run: their tables and (``events``) logs;
-    ``bar.update(1)`` and ``advance(share of the weeks done)`` after every week."""
+    """Step each batch's model through the run: their tables and (``events``) logs; a
+    progress bar on stderr (``progress``) and ``advance(share done)`` after every week."""
     tables, logs = [], []
     total, done = len(batches) * scenario.run.steps, 0
+    bar = progress_bar(total, desc=f"run {scenario.name}".strip(), unit="step",
+                       enabled=progress)
 
     def week_done() -> None:
         nonlocal done
@@ -174,15 +176,13 @@ def run(
     threads
         numba threads for the fast engine (default: all cores). Results do not depend
         on it.
-    progress
-        Report progress on stderr (a bar or a line every ~10 s, :mod:`sim.progress`).
+    progress, advance
+        Report progress on stderr (a bar or a line every ~10 s, :mod:`sim.progress`);
+        ``advance(share of the run done)`` is called after every simulated week.
     events
         Also return the event log of the commerce model: one row per funnel event
         (``replication, step, consumer, event, channel, source``; docs/events.md), the
         same for both engines. It costs time in proportion to the events; off, nothing.
-    advance
-        Called after every simulated week with the share of the run done (0 to 1), for
-        a progress display of one's own (the dashboard's bars).
 
     Returns
     -------
@@ -214,9 +214,7 @@ def run(
     _check_run(scenario, engine, first_replication, threads, events)
     shared = _shared_network(scenario, engine)
     batches = _batches(scenario, engine, first_replication, shared)
-    bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
-                       unit="step", enabled=progress)
-    tables, logs = _simulate(scenario, engine, batches, shared, bar, events, advance)
+    tables, logs = _simulate(scenario, engine, batches, shared, events, progress, advance)
     frame = pd.concat(tables, ignore_index=True)
     frame.attrs = {**metadata(scenario, engine), "networks": networks_used(scenario)}
     if not events:
