@@ -1,8 +1,10 @@
 """Prepare the dashboard's first views: ``python -m dashboard.warm [--ship]``.
 
-``wom dashboard`` starts this in the background next to the server. It first runs the
-canary that tells whether the results shipped in dashboard/precomputed/ match the running
-model (:func:`dashboard.shipped.model_fingerprint`, kept in the disk cache). Where they
+``wom dashboard`` starts this in the background next to the server, at a lower priority.
+It first makes sure of the canary that tells whether the results shipped in
+dashboard/precomputed/ match the running model (:func:`dashboard.shipped.model_fingerprint`,
+kept in the disk cache; the server computes it as it starts, see :mod:`dashboard.serve`,
+and this job then finds it on disk or waits for it). Where they
 match, the compare page's default comparison and the lesson's default results are read
 from there; where they do not, they are computed into the disk cache, so that the first
 visit finds them ready (a page opened meanwhile waits on the cache's lock and shows the
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 
@@ -63,6 +66,10 @@ def compile_engine() -> None:
         raise RuntimeError("the fast and the reference engine give different canary tables")
 
 
+#: The background job's niceness: a server start's own work (importing, drawing the first
+#: page, the canary in :mod:`dashboard.serve`) goes first on a busy machine.
+NICENESS = 10
+
 #: What a server start does, in order.
 WARMERS: tuple[Callable[[], None], ...] = (check_shipped, warm_compare, warm_lesson,
                                            compile_engine)
@@ -89,9 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     # The pages' modules cache with st.cache_data, which warns when it is imported without
     # a server; this process has none by design.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
-    if args.ship:
-        return ship()
-    for warmer in WARMERS:
+    return ship() if args.ship else run(WARMERS)
+
+
+def run(warmers: tuple[Callable[[], None], ...]) -> int:
+    """Run ``warmers`` in order; the first failure is reported on stderr and gives 1."""
+    for warmer in warmers:
         try:
             warmer()
         except Exception as exc:  # noqa: BLE001 - reported, the server keeps running
@@ -102,4 +112,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    os.nice(NICENESS)
     sys.exit(main())
