@@ -1,10 +1,11 @@
 """Prepare the dashboard's first views: ``python -m dashboard.warm [--ship]``.
 
-``wom dashboard`` starts this in the background next to the server, at a lower priority.
-It first makes sure of the canary that tells whether the results shipped in
-dashboard/precomputed/ match the running model (:func:`dashboard.shipped.model_fingerprint`,
-kept in the disk cache; the server computes it as it starts, see :mod:`dashboard.serve`,
-and this job then finds it on disk or waits for it). Where they
+``wom dashboard`` starts this (with ``--background``) next to the server. It first makes
+sure of the canary that tells whether the results shipped in dashboard/precomputed/ match
+the running model (:func:`dashboard.shipped.model_fingerprint`, kept in the disk cache;
+when the fast engine is compiled the server computes it as it starts, see
+:mod:`dashboard.serve`, and this job finds it on disk or waits for it), then goes on at
+a lower priority (:data:`NICENESS`). Where they
 match, the compare page's default comparison and the lesson's default results are read
 from there; where they do not, they are computed into the disk cache, so that the first
 visit finds them ready (a page opened meanwhile waits on the cache's lock and shows the
@@ -66,13 +67,13 @@ def compile_engine() -> None:
         raise RuntimeError("the fast and the reference engine give different canary tables")
 
 
-#: The background job's niceness: a server start's own work (importing, drawing the first
-#: page, the canary in :mod:`dashboard.serve`) goes first on a busy machine.
+#: What a server start does first: the first page waits for it.
+FIRST: tuple[Callable[[], None], ...] = (check_shipped,)
+#: What it does then (at :data:`NICENESS` with ``--background``), in order.
+THEN: tuple[Callable[[], None], ...] = (warm_compare, warm_lesson, compile_engine)
+#: The niceness of :data:`THEN` with ``--background``: on a busy machine the server's own
+#: work (drawing the first pages) goes first.
 NICENESS = 10
-
-#: What a server start does, in order.
-WARMERS: tuple[Callable[[], None], ...] = (check_shipped, warm_compare, warm_lesson,
-                                           compile_engine)
 
 
 def ship() -> int:
@@ -91,12 +92,20 @@ def main(argv: list[str] | None = None) -> int:
                                      .splitlines()[0])
     parser.add_argument("--ship", action="store_true",
                         help="recompute the default results and rewrite dashboard/precomputed/")
+    parser.add_argument("--background", action="store_true",
+                        help=f"after the canary, continue at niceness {NICENESS} (as `wom "
+                             "dashboard` starts it)")
     args = parser.parse_args(argv)
     streamlit.logger.get_logger("streamlit")  # configures streamlit's loggers first
     # The pages' modules cache with st.cache_data, which warns when it is imported without
     # a server; this process has none by design.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
-    return ship() if args.ship else run(WARMERS)
+    if args.ship:
+        return ship()
+    status = run(FIRST)
+    if status == 0 and args.background:
+        os.nice(NICENESS)
+    return status or run(THEN)
 
 
 def run(warmers: tuple[Callable[[], None], ...]) -> int:
@@ -112,5 +121,4 @@ def run(warmers: tuple[Callable[[], None], ...]) -> int:
 
 
 if __name__ == "__main__":
-    os.nice(NICENESS)
     sys.exit(main())

@@ -557,7 +557,7 @@ def test_dashboard_warns_before_listening_beyond_this_machine(
     assert (host in err) == warned
     streamlit_run, precompute = FakeServer.started
     assert streamlit_run[streamlit_run.index("--server.address") + 1] == host
-    assert precompute[1:] == ["-m", "dashboard.warm"]
+    assert precompute[1:] == ["-m", "dashboard.warm", "--background"]
     FakeServer.started = []
     cmd_dashboard(argparse.Namespace(port=8600, host=host, no_precompute=True))
     assert len(FakeServer.started) == 1

@@ -4,7 +4,7 @@ The ``sim`` package never imports the dashboard: this module only locates the in
 ``dashboard`` package (without importing it) and runs ``streamlit run`` on its
 ``app.py`` (through :mod:`dashboard.serve`), bound to 127.0.0.1 unless ``--host`` says
 otherwise (any other address gets a warning on stderr first). Next to the server it
-starts ``python -m dashboard.warm``, which checks that the default results shipped with
+starts ``python -m dashboard.warm --background``, which checks that the default results shipped with
 the dashboard match this model (a small canary run) and otherwise computes them into the
 dashboard's disk cache, so the first visit finds them ready.
 """
@@ -106,7 +106,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     print(f"wom: dashboard at http://{shown}:{args.port} (Ctrl+C to stop)", flush=True)
     process = subprocess.Popen(dashboard_command(args.port, host), cwd=app.parents[1])
     warm = None if args.no_precompute else subprocess.Popen(
-        [sys.executable, "-m", "dashboard.warm"], cwd=app.parents[1],
+        [sys.executable, "-m", "dashboard.warm", "--background"], cwd=app.parents[1],
         stdout=subprocess.DEVNULL)
     previous = signal.signal(signal.SIGTERM, _exit_on_term)
     try:
