@@ -238,11 +238,17 @@ def disk_cached(name: str, key: Any, compute: Callable[[], T]) -> T:
         return value
 
 
+def cache_path(name: str, key: Any) -> Path:
+    """The result file of a disk-cache entry (its lock and progress files are beside it,
+    with other suffixes)."""
+    digest = hashlib.sha256(repr((name, key, code_version())).encode()).hexdigest()[:32]
+    return cache_dir() / f"{name}-{digest}.pickle"
+
+
 def _cache_paths(name: str, key: Any) -> tuple[Path, Path]:
     """The result file and the lock file of a disk-cache entry."""
-    digest = hashlib.sha256(repr((name, key, code_version())).encode()).hexdigest()[:32]
-    folder = cache_dir()
-    return folder / f"{name}-{digest}.pickle", folder / f"{name}-{digest}.lock"
+    path = cache_path(name, key)
+    return path, path.with_suffix(".lock")
 
 
 def disk_cache_has(name: str, key: Any) -> bool:
@@ -299,38 +305,46 @@ def _single_kpis(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 
 
 def compute_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
-                      replications: int, allow_different_markets: bool = False
+                      replications: int, allow_different_markets: bool = False, *,
+                      engine: str = "fast",
+                      advance: Callable[[float], None] | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run resolved scenarios (TOML texts) on common random numbers.
 
     Two or more scenarios run with :func:`sim.compare`; a single one with :func:`sim.run`
     and :func:`sim.summarize`. Returns ``(combined, kpis)`` as :func:`sim.compare`: the
     stacked tidy tables with a leading ``scenario`` column, and one row per (kpi,
-    scenario); ``allow_different_markets`` as for :func:`sim.compare`.
+    scenario); ``allow_different_markets``, ``engine`` and ``advance`` (the share done,
+    after every simulated week) as for :func:`sim.compare`.
     """
     scenarios = [scenario_of_text(text, label) for text, label in zip(texts, labels,
                                                                        strict=True)]
     if len(scenarios) == 1:
-        frame = sim.run(scenarios[0], seed=seed, replications=replications)
+        frame = sim.run(scenarios[0], seed=seed, replications=replications, engine=engine,
+                        advance=advance)
         kpis = _single_kpis(frame, labels[0])
         combined = frame.copy()
         combined.insert(0, "scenario", labels[0])
-        combined.attrs = {"seed": seed, "engine": "fast",
+        combined.attrs = {"seed": seed, "engine": engine,
                           "wom_sim_version": frame.attrs.get("wom_sim_version"),
                           "scenarios": [{"label": labels[0], **frame.attrs}]}
         return combined, kpis
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the page shows kpis.attrs["warnings"]
         return sim.compare(scenarios, seed=seed, replications=replications,
-                           labels=list(labels), allow_different_markets=allow_different_markets)
+                           labels=list(labels), allow_different_markets=allow_different_markets,
+                           engine=engine, advance=advance)
 
 
 def cached_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
-                     replications: int, allow_different_markets: bool = False
+                     replications: int, allow_different_markets: bool = False,
+                     report: Callable[[float, str], None] | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`compute_scenarios` through the disk cache (:func:`disk_cached`)."""
+    """:func:`compute_scenarios` through the disk cache (:func:`disk_cached`);
+    ``report(share, text)`` is told how far a computation is."""
     key = (texts, labels, seed, replications, allow_different_markets)
-    return disk_cached("compare", key, lambda: compute_scenarios(*key))
+    advance = None if report is None else (lambda share: report(share, f"{share:.0%}"))
+    return disk_cached("compare", key, lambda: compute_scenarios(*key, advance=advance))
 
 
 def scenarios_cached(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
@@ -338,15 +352,6 @@ def scenarios_cached(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
     """Whether :func:`cached_scenarios` of these arguments is on disk or on its way."""
     return disk_cache_has("compare", (texts, labels, seed, replications,
                                       allow_different_markets))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_scenarios(texts: tuple[str, ...], labels: tuple[str, ...], seed: int,
-                  replications: int, allow_different_markets: bool = False
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`cached_scenarios`, also kept in memory: redrawing a chart never reruns the
-    model nor reads the disk."""
-    return cached_scenarios(texts, labels, seed, replications, allow_different_markets)
 
 
 def with_cumulative_profit(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,21 +8,24 @@ first scenario and its 95% interval (coloured only when significant), the winner
 KPI by the one significance rule (:func:`sim.metrics.winner`), the weeks at which one
 scenario overtakes another, time series with 95% bands, where customers came from
 (acquisitions by channel) and the funnel at a chosen week. Invalid settings and rejected
-uploads block Run and say why. The default comparison is shown on the first visit,
-from the disk cache that ``wom dashboard`` fills when it starts
-(:mod:`dashboard.warm`).
+uploads block Run and say why. The default comparison is shown on the first visit: the
+results shipped with the code when they match the running model
+(:mod:`dashboard.shipped`), else from the disk cache that ``wom dashboard`` fills when
+it starts (:mod:`dashboard.warm`). Other requests run with a progress bar.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common, explain, style, uploads
+from dashboard import background, charts, common, explain, shipped, style, uploads
 from sim import jit
 from sim.comparison import describe_differences, market_differences, unique_labels
 from sim.errors import WomError
@@ -50,7 +53,7 @@ SERIES = {
 }
 
 #: A run request: texts and labels of the resolved scenarios, seed, replications and
-#: whether different markets are allowed (the arguments of common.run_scenarios).
+#: whether different markets are allowed (the arguments of common.cached_scenarios).
 Request = tuple[tuple[str, ...], tuple[str, ...], int, int, bool]
 
 
@@ -379,18 +382,57 @@ def downloads(combined: pd.DataFrame, kpis: pd.DataFrame, texts: tuple[str, ...]
             key=f"dl:toml:{k}")
 
 
-def show_results(request: Request) -> None:
-    """Run (or fetch) the request and show every result section."""
-    texts, labels, seed, replications, allow = request
-    first = common.scenario_of_text(texts[0])
-    steps = first.run.steps
+@functools.lru_cache(maxsize=16)
+def run_scenarios(request: Request) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`dashboard.common.cached_scenarios` of ``request``, also kept in memory
+    (redrawing a chart never reruns the model nor reads the disk); its progress goes to
+    :func:`progress_path`."""
+    return background.reporting(progress_path(request), lambda report: common.cached_scenarios(
+        *request, report=report))
+
+
+def progress_path(request: Request) -> Path:
+    """Where a computation of ``request`` reports its progress (in any process)."""
+    return background.progress_path("compare", request)
+
+
+def computed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The results of ``request`` from memory, disk or a new run, with a progress bar
+    while they are computed (here or by ``wom dashboard``'s background job)."""
+    texts, labels, _, replications, _ = request
+    steps = common.scenario_of_text(texts[0]).run.steps
     what = (f"Running {len(texts)} scenario{'s' if len(texts) > 1 else ''} x "
             f"{replications} replications x {steps} weeks (results are kept on disk, so "
-            "this happens once)...")
-    if not jit.cache_is_warm():
-        what += " The first run compiles the engine: about 30 s more."
-    outcome = common.attempt(
-        lambda: common.run_scenarios(texts, labels, seed, replications, allow), what)
+            "this happens once)")
+    models = {common.scenario_of_text(text).diffusion.model for text in texts}
+    kernels = [jit.COMMERCE_KERNEL if model == "commerce" else jit.PRESETS_KERNEL
+               for model in models]
+    if not jit.cache_is_warm(kernels):
+        what += "; the first run compiles the engine: about 30 s more"
+
+    def describe(share: float, text: str) -> str:
+        return f"{what}: {share:.0%} done"
+
+    return background.wait(background.start(("compare", request),
+                                            lambda: run_scenarios(request)),
+                           progress_path(request), describe)
+
+
+def precomputed(request: Request) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The shipped results of ``request`` (:mod:`dashboard.shipped`) when they exist and
+    match the running model, with a note saying so; else None."""
+    if not (shipped.offers_compare(request) and shipped.checked("default results")):
+        return None
+    st.caption(shipped.source_note("results"))
+    return shipped.comparison()
+
+
+def show_results(request: Request) -> None:
+    """Run (or fetch) the request and show every result section."""
+    texts, labels, seed, replications, _ = request
+    first = common.scenario_of_text(texts[0])
+    steps = first.run.steps
+    outcome = precomputed(request) or computed(request)
     if outcome is None:
         return
     combined, kpis = outcome
@@ -448,13 +490,16 @@ def page() -> None:
     if pressed and request is not None:
         st.session_state["request"] = request
     stored = st.session_state.get("request")
-    if stored is None and request is not None and request == default_request() \
-            and common.scenarios_cached(*request):
-        stored = st.session_state["request"] = request  # precomputed by `wom dashboard`
+    if stored is None and request is not None and (shipped.offers_compare(request) or (
+            request == default_request() and common.scenarios_cached(*request))):
+        stored = st.session_state["request"] = request  # shipped, or computed at start
     if stored is None:
         st.info("Press **Run** in the sidebar to simulate the selected scenarios.")
         return
-    if request != stored:
+    if request is None:
+        st.info("These results are of earlier settings: fix the problems above to run the "
+                "new ones.")
+    elif request != stored:
         st.info("The settings changed since these results were computed: press **Run** to "
                 "update them.")
     show_results(stored)

@@ -8,8 +8,8 @@ dashboard's disk cache (:func:`dashboard.common.disk_cached`, keyed by the reque
 the code's version), so the lesson page opens at once after the first computation, and
 ``python -m dashboard.warm`` computes the default request when ``wom dashboard`` starts
 (:func:`warm_lesson`). While a computation runs it writes its progress to a small file
-next to the cache entry (:func:`read_progress`), so a page opened meanwhile can show a
-progress bar whichever process computes.
+next to the cache entry (:func:`progress_path`, :mod:`dashboard.background`), so a page
+opened meanwhile can show a progress bar whichever process computes.
 
 :func:`notice` writes the page's "what to notice" paragraph from the frontier with the
 one significance rule of wom-sim (:func:`sim.metrics.paired_difference`: a difference
@@ -19,17 +19,14 @@ counts only when its paired 95% interval excludes 0).
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard import common, style
+from dashboard import background, common, style
 from sim.lessons import FRONTIER_SHARES, Frontier, frequency_sweep, mix_frontier
 
 #: The lesson's default run: the calibrated market (docs/calibration.md), two years,
@@ -44,6 +41,10 @@ FREQUENCIES = (1, 2, 3, 4, 6, 8, 12)
 #: work on 2 shared cores, two threads per run were several times slower than one
 #: (they wait for each other whenever one is descheduled), and results do not depend on it.
 THREADS = 1
+
+#: Columns of the frontier's runs that the page draws (customers and cumulative profit
+#: over the weeks); the other columns are dropped to keep the results small.
+RUN_COLUMNS = ("share", "replication", "step", "time", "customers", "profit")
 
 #: Metrics of the frontier, in menu order.
 METRICS = ("total_profit", "total_profit_npv", "final_clv", "final_nps", "final_customers")
@@ -64,11 +65,6 @@ class LessonRequest:
     def steps(self) -> int:
         """Units of work: one per share of the frontier and per frequency."""
         return len(self.shares) + len(self.frequencies)
-
-    @property
-    def digest(self) -> str:
-        """A short stable name of the request (the progress file's)."""
-        return hashlib.sha256(repr(self).encode()).hexdigest()[:24]
 
 
 @dataclass
@@ -99,36 +95,18 @@ def request_for(settings: dict[str, int]) -> LessonRequest:
 
 
 def progress_path(request: LessonRequest) -> Path:
-    """Where a computation of ``request`` reports its progress."""
-    return common.cache_dir() / f"lesson-{request.digest}.progress"
-
-
-def _report(path: Path, done: int, total: int, what: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_suffix(f".{os.getpid()}.part")
-        part.write_text(f"{done} {total} {what}")
-        os.replace(part, path)
-    except OSError:
-        pass  # progress is a courtesy: an unwritable cache only hides the bar
-
-
-def read_progress(request: LessonRequest) -> tuple[int, int, str] | None:
-    """(done, total, the latest part done) of a computation of ``request`` in any process, or
-    None when none has reported."""
-    try:
-        done, total, what = progress_path(request).read_text().split(" ", 2)
-        return int(done), int(total), what
-    except (OSError, ValueError):
-        return None
+    """Where a computation of ``request`` reports its progress (in any process)."""
+    return background.progress_path("lesson", request)
 
 
 def compute(request: LessonRequest,
-            advance: Callable[[int, int, str], None] | None = None) -> LessonResults:
-    """Run the frontier and the fatigue sweep of ``request`` (no cache).
+            advance: Callable[[int, int, str], None] | None = None, *,
+            engine: str = "fast") -> LessonResults:
+    """Run the frontier and the fatigue sweep of ``request`` (no cache) with ``engine``.
 
     ``advance(done, total, what)`` is called at the start and after each unit of work
     (a share of the frontier, a frequency of the sweep), ``what`` naming the last one.
+    The frontier's runs keep only :data:`RUN_COLUMNS`, what the page draws.
     """
     push = common.scenario_of_text(request.push, "push")
     engagement = common.scenario_of_text(request.engagement, "engagement")
@@ -143,50 +121,34 @@ def compute(request: LessonRequest,
     report(0, total, "starting")
     frontier = mix_frontier(push, engagement, request.shares, seed=request.seed,
                             replications=request.replications, threads=THREADS,
+                            engine=engine,
                             advance=lambda share: finished(f"blend at {share:.0%} on push"))
     sweeps = []
     for frequency in request.frequencies:
         sweeps.append(frequency_sweep(push, (frequency,), seed=request.seed,
-                                      replications=request.replications, threads=THREADS))
+                                      replications=request.replications, threads=THREADS,
+                                      engine=engine))
         finished(f"fatigue curve at {frequency} exposures a week")
-    return LessonResults(frontier=frontier, fatigue=pd.concat(sweeps, ignore_index=True))
+    runs = frontier.runs[list(RUN_COLUMNS)].copy()
+    return LessonResults(frontier=Frontier(runs=runs, kpis=frontier.kpis),
+                         fatigue=pd.concat(sweeps, ignore_index=True))
 
 
 @functools.lru_cache(maxsize=4)
 def lesson_results(request: LessonRequest) -> LessonResults:
     """:func:`compute` through the disk cache (and kept in memory for the page's reruns);
     progress goes to :func:`progress_path` while it runs."""
-    path = progress_path(request)
+    def work(report: Callable[[float, str], None]) -> LessonResults:
+        return compute(request, lambda done, total, what: report(
+            done / total, f"{done} of {total} parts done (latest: {what})"))
 
-    def work() -> LessonResults:
-        try:
-            return compute(request, lambda done, total, what: _report(path, done, total,
-                                                                      what))
-        finally:
-            path.unlink(missing_ok=True)
-
-    return common.disk_cached("lesson", request, work)
-
-
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wom-lesson")
-_RUNNING: dict[LessonRequest, Future] = {}
-_RUNNING_LOCK = threading.Lock()
+    return common.disk_cached("lesson", request, lambda: background.reporting(
+        progress_path(request), work))
 
 
 def start(request: LessonRequest) -> Future:
-    """:func:`lesson_results` of ``request`` on the lesson's worker thread.
-
-    A page that reruns while the computation is under way gets the same future back, and
-    one that is left keeps nothing waiting: the work finishes into the cache.
-    """
-    with _RUNNING_LOCK:
-        for old in [r for r, f in _RUNNING.items() if f.done() and r != request]:
-            del _RUNNING[old]
-        future = _RUNNING.get(request)
-        if future is None or (future.done() and future.exception() is not None):
-            future = _POOL.submit(lesson_results, request)
-            _RUNNING[request] = future
-        return future
+    """:func:`lesson_results` of ``request`` on a worker thread (:func:`background.start`)."""
+    return background.start(("lesson", request), lambda: lesson_results(request))
 
 
 def default_request() -> LessonRequest:

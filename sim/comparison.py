@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -199,6 +199,14 @@ def _combined(frames: dict[str, pd.DataFrame], seed: int, engine: str) -> pd.Dat
     return combined
 
 
+def _part(advance: Callable[[float], None] | None, k: int, parts: int
+          ) -> Callable[[float], None] | None:
+    """``advance`` of the k-th of ``parts`` equal parts of a whole (None stays None)."""
+    if advance is None:
+        return None
+    return lambda share: advance((k + share) / parts)
+
+
 def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,
@@ -210,6 +218,7 @@ def compare(
     progress: bool = False,
     labels: Sequence[str] | None = None,
     allow_different_markets: bool = False,
+    advance: Callable[[float], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run scenarios on common random numbers and compare their KPIs.
 
@@ -225,8 +234,8 @@ def compare(
     seed, steps, replications
         Used for every scenario; None takes the first scenario's ``run.seed``,
         ``run.steps`` and ``run.replications``.
-    engine, threads, progress
-        As for :func:`sim.run`.
+    engine, threads, progress, advance
+        As for :func:`sim.run` (``advance``: of the whole, each scenario an equal part).
     labels
         Names in the tables (default: ``name``, else the file stem; repeats get ``#2``).
     allow_different_markets
@@ -270,8 +279,8 @@ def compare(
 
     frames = {name: run(with_resampling(scenario), seed=seed, steps=steps,
                         replications=replications, engine=engine, threads=threads,
-                        progress=progress)
-              for name, scenario in zip(names, loaded, strict=True)}
+                        progress=progress, advance=_part(advance, k, len(loaded)))
+              for k, (name, scenario) in enumerate(zip(names, loaded, strict=True))}
     combined = _combined(frames, seed, engine)
     kpis = _kpi_table(names, [kpis_per_replication(frame) for frame in frames.values()])
     kpis.attrs = _attrs(loaded, names, differences, spend_summary(frames))

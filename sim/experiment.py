@@ -88,15 +88,28 @@ def _model(scenario: Scenario, engine: str, reps: range, network: Network, event
 
 
 def _simulate(scenario: Scenario, engine: str, batches: list[range], shared: Network | None,
-              bar: Any, events: bool) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """Step each batch's model through the run: their tables and (``events``) logs."""
+              events: bool, progress: bool, advance: Callable[[float], None] | None
+              ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Step each batch's model through the run: their tables and (``events``) logs; a
+    progress bar on stderr (``progress``) and ``advance(share done)`` after every week."""
     tables, logs = [], []
+    total, done = len(batches) * scenario.run.steps, 0
+    bar = progress_bar(total, desc=f"run {scenario.name}".strip(), unit="step",
+                       enabled=progress)
+
+    def week_done() -> None:
+        nonlocal done
+        done += 1
+        bar.update(1)
+        if advance is not None:
+            advance(done / total)
+
     with bar:
         for reps in batches:
             network = (shared if shared is not None
                        else replication_network(scenario, reps.start))
             model = _model(scenario, engine, reps, network, events)
-            step_model(model, scenario.run.steps, lambda: bar.update(1))
+            step_model(model, scenario.run.steps, week_done)
             tables.append(model.table())
             if events:
                 logs.append(model.events_table())
@@ -140,6 +153,7 @@ def run(
     threads: int | None = None,
     progress: bool = False,
     events: bool = False,
+    advance: Callable[[float], None] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run a scenario and return the tidy table of its replications (and its event log).
 
@@ -162,8 +176,9 @@ def run(
     threads
         numba threads for the fast engine (default: all cores). Results do not depend
         on it.
-    progress
-        Report progress on stderr (a bar or a line every ~10 s, :mod:`sim.progress`).
+    progress, advance
+        Report progress on stderr (a bar or a line every ~10 s, :mod:`sim.progress`);
+        ``advance(share of the run done)`` is called after every simulated week.
     events
         Also return the event log of the commerce model: one row per funnel event
         (``replication, step, consumer, event, channel, source``; docs/events.md), the
@@ -199,9 +214,7 @@ def run(
     _check_run(scenario, engine, first_replication, threads, events)
     shared = _shared_network(scenario, engine)
     batches = _batches(scenario, engine, first_replication, shared)
-    bar = progress_bar(len(batches) * scenario.run.steps, desc=f"run {scenario.name}".strip(),
-                       unit="step", enabled=progress)
-    tables, logs = _simulate(scenario, engine, batches, shared, bar, events)
+    tables, logs = _simulate(scenario, engine, batches, shared, events, progress, advance)
     frame = pd.concat(tables, ignore_index=True)
     frame.attrs = {**metadata(scenario, engine), "networks": networks_used(scenario)}
     if not events:

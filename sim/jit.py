@@ -20,7 +20,7 @@ import functools
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -30,8 +30,11 @@ import numba
 from numba.core import event
 
 PACKAGE = Path(__file__).resolve().parent
+#: The kernels of the classic presets' runs and of the commerce model's.
+PRESETS_KERNEL = PACKAGE / "presets" / "kernel.py"
+COMMERCE_KERNEL = PACKAGE / "commerce" / "kernel.py"
 #: The files whose kernels every run calls: the classic presets' and the commerce model's.
-KERNEL_FILES = (PACKAGE / "presets" / "kernel.py", PACKAGE / "commerce" / "kernel.py")
+KERNEL_FILES = (PRESETS_KERNEL, COMMERCE_KERNEL)
 #: Printed (once per process) when numba starts compiling a kernel.
 COMPILE_NOTICE = ("wom: compiling numba kernels, once per install (about 30 s on 2 cores); "
                   "later runs load them from {cache}")
@@ -108,15 +111,16 @@ def index_folder(source: Path) -> Path:
     return Path(numba.config.CACHE_DIR or cache_dir()) / f"{folder.name}_{digest}"
 
 
-def cache_is_warm() -> bool:
+def cache_is_warm(sources: Iterable[Path] = KERNEL_FILES) -> bool:
     """Whether this checkout's kernels are already compiled (else the first run compiles).
 
-    Cheap: it looks for numba's index files of :data:`KERNEL_FILES` in this checkout's
-    cache, without loading anything. It does not notice an index made stale by an edit
-    of the kernel's source; :func:`announce_compiles` does, when numba compiles.
+    Cheap: it looks for numba's index files of the kernel files ``sources`` (default:
+    :data:`KERNEL_FILES`, all) in this checkout's cache, without loading anything. It
+    does not notice an index made stale by an edit of the kernel's source;
+    :func:`announce_compiles` does, when numba compiles.
     """
     return all(any(index_folder(source).glob(f"{source.stem}.*.nbi"))
-               for source in KERNEL_FILES)
+               for source in sources)
 
 
 class _CompileNotice(event.Listener):

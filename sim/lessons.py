@@ -119,8 +119,8 @@ def blend_strategies(push: Scenario, engagement: Scenario, share: float) -> Scen
 
 def frequency_sweep(push: Scenario, frequencies: Sequence[int], *,
                     weeks: int = FATIGUE_WEEKS, seed: int | None = None,
-                    replications: int | None = None,
-                    threads: int | None = None) -> pd.DataFrame:
+                    replications: int | None = None, threads: int | None = None,
+                    engine: str = "fast") -> pd.DataFrame:
     """Conversions, trust and fatigue after a year of ads at each frequency: the inverted U.
 
     ``push`` runs without its discount and with an unlimited budget
@@ -136,7 +136,7 @@ def frequency_sweep(push: Scenario, frequencies: Sequence[int], *,
         Ad exposures per reached consumer per week.
     weeks
         Horizon of each run.
-    seed, replications, threads
+    seed, replications, threads, engine
         As for :func:`sim.run` (None keeps the scenario's ``run.*``).
 
     Returns
@@ -154,7 +154,7 @@ def frequency_sweep(push: Scenario, frequencies: Sequence[int], *,
             apply_overrides(data, {**FATIGUE_OVERRIDES, "ads.frequency": frequency}),
             source=f"push at {frequency} exposures a week")
         frame = run(scenario, seed=seed, steps=weeks, replications=replications,
-                    threads=threads).sort_values(["replication", "step"])
+                    threads=threads, engine=engine).sort_values(["replication", "step"])
         first = frame.groupby("replication").head(1).set_index("replication")
         last = frame.groupby("replication").tail(1).set_index("replication")
         tables.append(pd.DataFrame({
@@ -221,6 +221,7 @@ class Frontier:
 def mix_frontier(push: Scenario, engagement: Scenario,
                  shares: Sequence[float] = FRONTIER_SHARES, *, seed: int | None = None,
                  replications: int | None = None, threads: int | None = None,
+                 engine: str = "fast",
                  advance: Callable[[float], None] | None = None) -> Frontier:
     """Run :func:`blend_strategies` at every share on common random numbers.
 
@@ -238,7 +239,7 @@ def mix_frontier(push: Scenario, engagement: Scenario,
         The two strategies (same market and run settings).
     shares
         Shares of the budget on push, each from 0 to 1.
-    seed, replications, threads
+    seed, replications, threads, engine
         As for :func:`sim.run` (None keeps the scenarios' ``run.*``).
     advance
         Called with each share once it has run (to show progress).
@@ -262,7 +263,8 @@ def mix_frontier(push: Scenario, engagement: Scenario,
     runs, kpis = [], []
     for share in sorted(shares):
         scenario = with_resampling(blend_strategies(push, engagement, share))
-        frame = run(scenario, seed=seed, replications=replications, threads=threads)
+        frame = run(scenario, seed=seed, replications=replications, threads=threads,
+                    engine=engine)
         per_rep = kpis_per_replication(frame)
         kpis.append(per_rep.set_index(pd.Index([share] * len(per_rep), name="share"),
                                       append=True).reorder_levels(["share", "replication"]))

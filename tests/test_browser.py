@@ -2,12 +2,12 @@
 Playwright on Debian's Chromium (``apt-get install chromium``), headless.
 
 Every page is visited, its main action used (Run; the lesson's slider; Play; opening a
-sweep; another measure), and no exception box may appear. Screenshots go to a
-temporary folder; with ``WOM_UPDATE_SCREENSHOTS=1`` they are also copied to
-docs/img/dashboard-<page>.png for the README, and the pages then show the calibrated
-market (10,000 consumers, 104 weeks; the lesson's default frontier is computed, a few
-minutes on 2 cores). Otherwise the lesson's default results are taken from a small
-market put into the server's disk cache beforehand, so the page opens at once.
+sweep; another measure), and no exception box may appear. The compare page first shows
+its default comparison and the lesson page its default results, both shipped with the
+code (dashboard/precomputed/). Screenshots go to a temporary folder; with
+``WOM_UPDATE_SCREENSHOTS=1`` they are also copied to docs/img/dashboard-<page>.png for
+the README, and the compare page then runs the calibrated market (10,000 consumers, 104
+weeks) instead of a small one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from dashboard import common, compare, lesson, style
+from dashboard import common, compare, shipped, style
 from sim.sweep import plan_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +37,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 UPDATE_DOCS = os.environ.get("WOM_UPDATE_SCREENSHOTS") == "1"
 SETTINGS = ({"Consumers": 10_000, "Horizon (weeks)": 104, "Replications": 5} if UPDATE_DOCS
             else {"Consumers": 1_000, "Horizon (weeks)": 52, "Replications": 3})
-#: The lesson shown at its default settings in the normal test run (cheap stand-in).
-SMALL_LESSON = {"population.size": 600, "run.steps": 52, "run.replications": 3,
-                "run.seed": 1}
 VIEWPORT = {"width": 1400, "height": 1500}
 
 pytestmark = [
@@ -72,29 +69,11 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path,
     pytest.fail(f"streamlit did not answer within {timeout} s:\n{log.read_text()}")
 
 
-def seed_lesson(cache: Path) -> None:
-    """Put the lesson's default results into the server's disk cache: the real ones
-    (WOM_UPDATE_SCREENSHOTS=1) or those of :data:`SMALL_LESSON` under the default key."""
-    previous = os.environ.get(common.CACHE_ENV)
-    os.environ[common.CACHE_ENV] = str(cache)
-    try:
-        small = lesson.request_for(SMALL_LESSON)
-        work = (lambda: lesson.compute(lesson.default_request())) if UPDATE_DOCS \
-            else (lambda: lesson.compute(small))
-        common.disk_cached("lesson", lesson.default_request(), work)
-    finally:
-        if previous is None:
-            del os.environ[common.CACHE_ENV]
-        else:
-            os.environ[common.CACHE_ENV] = previous
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard served by `streamlit run` on a free port, with its own disk cache;
     always stopped."""
     folder = tmp_path_factory.mktemp("browser")
-    seed_lesson(folder / "cache")
     port = free_port()
     log = folder / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", str(APP),
@@ -171,6 +150,11 @@ def expected_values() -> list[str]:
                  for name in ("push", "engagement")]
     _, kpis = sim.compare(scenarios, seed=1, replications=SETTINGS["Replications"],
                           labels=["push", "engagement"])
+    return card_values(kpis)
+
+
+def card_values(kpis: object) -> list[str]:
+    """The KPI card values of a KPI table of push and engagement, as the page shows them."""
     return [style.format_kpi(kpi, float(kpis[(kpis["kpi"] == kpi)
                                              & (kpis["scenario"] == label)]["mean"].iloc[0]))
             for label in ("push", "engagement") for kpi in compare.KPI_CARDS]
@@ -193,6 +177,10 @@ def test_compare_page(server: str, page: object, tmp_path: Path) -> None:
     page.goto(server)
     run = page.get_by_role("button", name="Run", exact=True)
     run.wait_for(timeout=90_000)
+    values = page.get_by_test_id("stMetricValue")
+    expect(values).to_have_count(2 * len(compare.KPI_CARDS), timeout=120_000)  # shipped
+    expect(page.get_by_text(re.compile("precomputed and ship with wom-sim"))).to_be_visible()
+    assert values.all_inner_texts() == card_values(shipped.comparison()[1])
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("push", exact=True)).to_be_visible()
     expect(sidebar.get_by_text("engagement", exact=True)).to_be_visible()
@@ -202,14 +190,13 @@ def test_compare_page(server: str, page: object, tmp_path: Path) -> None:
         box.press("Enter")
         expect(box).to_have_value(str(value))
         page.wait_for_timeout(300)
+    expected = expected_values()
     run.click()
+    expect(values).to_have_text(expected, timeout=240_000)  # the new results, not the shipped
     wait_for_charts(page, 2)
     expect(page.get_by_text("Key figures")).to_be_visible()
     expect(page.get_by_text("Winner per KPI")).to_be_visible()
-    values = page.get_by_test_id("stMetricValue")
-    expect(values).to_have_count(2 * len(compare.KPI_CARDS))
     no_exception(page)
-    assert values.all_inner_texts() == expected_values()
     labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
     assert [text.strip() for text in labels[:len(compare.KPI_CARDS)]] == \
         [style.kpi_label(kpi) for kpi in compare.KPI_CARDS]

@@ -20,7 +20,18 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, compare, explain, lesson, navigation, style, uploads, warm
+from dashboard import (
+    background,
+    common,
+    compare,
+    explain,
+    lesson,
+    navigation,
+    shipped,
+    style,
+    uploads,
+    warm,
+)
 from sim.cli.dashboard import add_dashboard_parser, cmd_dashboard, dashboard_command
 from sim.errors import ScenarioError, WomError
 from sim.kpi_info import UNITS, kpi_info
@@ -71,9 +82,10 @@ def shown_text(at: AppTest) -> str:
 
 def run_blocked(at: AppTest) -> bool:
     """Whether Run is disabled (AppTest, like a browser, cannot press it then) and the
-    page shows no results."""
+    page shows no results, or only those of earlier settings, saying so."""
     at.run()
-    return at.button(key="run").disabled and not at.metric
+    earlier = any("results are of earlier settings" in i.value for i in at.info)
+    return at.button(key="run").disabled and (not at.metric or earlier)
 
 
 # ---------------------------------------------------------------------------------------
@@ -82,6 +94,7 @@ def run_blocked(at: AppTest) -> bool:
 
 
 def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped.model_fingerprint()  # the first visit's check of the shipped results
     calls = []
     real_compare = sim.compare
 
@@ -90,7 +103,7 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
         return real_compare(*args, **kwargs)
 
     monkeypatch.setattr(sim, "compare", counting_compare)
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at = app_test(APP).run()
     assert_clean(at)
     assert at.title[0].value == "Compare scenarios"
@@ -120,10 +133,39 @@ def test_compare_page_matches_sim_compare(monkeypatch: pytest.MonkeyPatch) -> No
     at.toggle(key="bands").set_value(False).run()
     assert_clean(at)
     assert charts(at)
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at.select_slider(key="funnel_week").set_value(10).run()
     assert_clean(at)
     assert calls == [1]
+
+
+def test_compare_shows_a_progress_bar_while_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[tuple[float, str]] = []
+    real = background.st.progress
+
+    class RecordingBar:
+        def __init__(self, value: float) -> None:
+            self.bar = real(value)
+
+        def progress(self, value: float, text: str) -> None:
+            shown.append((value, text))
+            self.bar.progress(value, text=text)
+
+        def empty(self) -> None:
+            self.bar.empty()
+
+    monkeypatch.setattr(background.st, "progress", RecordingBar)
+    monkeypatch.setattr(background, "POLL", 0.05)
+    compare.run_scenarios.cache_clear()
+    at = app_test(APP).run()
+    set_run_settings(at, {**SMALL, "run.steps": 52})
+    at.button(key="run").click().run()
+    assert_clean(at)
+    assert at.metric and not at.get("progress")  # the bar goes once the results are in
+    shares = [value for value, _ in shown]
+    assert shares == sorted(shares) and 0 < max(shares) <= 1
+    assert all("Running 2 scenarios x 3 replications x 52 weeks" in text for _, text in shown)
+    assert any(f"{value:.0%} done" in text for value, text in shown if value > 0)
 
 
 def test_winners_only_when_significant_and_units_everywhere() -> None:
@@ -251,11 +293,11 @@ def test_first_visit_shows_the_default_comparison_precomputed_at_start(
     small = {"population.size": 600, "run.steps": 13, "run.replications": 2, "run.seed": 1}
     monkeypatch.setattr(compare, "default_settings", lambda first: dict(small))
     monkeypatch.setattr(lesson, "DEFAULTS", dict(small))  # warm.main computes it too
-    assert warm.main() == 0  # what `wom dashboard` starts next to the server
+    assert warm.main([]) == 0  # what `wom dashboard` starts next to the server
     calls = []
     monkeypatch.setattr(common, "compute_scenarios",
                         lambda *args: calls.append(args) or pytest.fail("not cached"))
-    common.run_scenarios.clear()
+    compare.run_scenarios.cache_clear()
     at = app_test(APP).run()
     assert_clean(at)
     assert len(at.metric) == 2 * len(compare.KPI_CARDS) and not calls
@@ -515,7 +557,7 @@ def test_dashboard_warns_before_listening_beyond_this_machine(
     assert (host in err) == warned
     streamlit_run, precompute = FakeServer.started
     assert streamlit_run[streamlit_run.index("--server.address") + 1] == host
-    assert precompute[1:] == ["-m", "dashboard.warm"]
+    assert precompute[1:] == ["-m", "dashboard.warm", "--background"]
     FakeServer.started = []
     cmd_dashboard(argparse.Namespace(port=8600, host=host, no_precompute=True))
     assert len(FakeServer.started) == 1

@@ -2,8 +2,10 @@
 package was restructured (seed 1, 2 replications, a short horizon, both engines).
 
 A change of behaviour, however small, fails here. When a change of the model is
-intended, regenerate the files with ``python tests/test_golden.py`` and say why in the
-commit message.
+intended, regenerate the files with ``python tests/test_golden.py``, regenerate the
+dashboard's shipped default results at the same time with
+``python -m dashboard.warm --ship`` (tests/test_shipped.py), and say why in the commit
+message.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sim
-from dashboard import common, lesson, lesson_charts, network_view, style, sweep_view
+from dashboard import background, common, lesson, lesson_charts, network_view, style, sweep_view
 from dashboard import robustness_view as pay
 from sim.lessons import mix_frontier
 from sim.metrics import interval, paired_difference
@@ -166,15 +166,16 @@ def test_lesson_comes_from_the_disk_cache(disk_cache: Path,
     assert_clean(at)
     assert len(charts(at)) == 5
     assert len(list(disk_cache.glob("lesson-*.pickle"))) == 1
-    assert lesson.read_progress(request) is None  # no computation under way
+    assert background.read_progress(lesson.progress_path(request)) is None  # none under way
 
 
 def test_progress_is_shared_through_a_file() -> None:
     request = lesson.request_for(LESSON)
-    assert lesson.read_progress(request) is None
-    lesson.progress_path(request).parent.mkdir(parents=True, exist_ok=True)
-    lesson.progress_path(request).write_text("4 18 blend at 30% on push")
-    assert lesson.read_progress(request) == (4, 18, "blend at 30% on push")
+    path = lesson.progress_path(request)
+    assert background.read_progress(path) is None
+    background.reporter(path)(4 / 18, "4 of 18 parts done (latest: blend at 30% on push)")
+    assert background.read_progress(path) == (pytest.approx(4 / 18, abs=1e-6),
+                                              "4 of 18 parts done (latest: blend at 30% on push)")
 
 
 # ---------------------------------------------------------------------------------------

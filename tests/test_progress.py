@@ -15,8 +15,10 @@ import time
 
 import pytest
 
+import sim
 import sim.validate
 from sim import WomError
+from sim.experiment import with_resampling
 from sim.progress import INTERVAL_VARIABLE, progress_bar
 from sim.validate import make_plan, run_checks
 
@@ -128,3 +130,19 @@ def test_work_shorter_than_the_interval_prints_nothing(monkeypatch):
     with progress_bar(2, desc="sweep", unit="point", stream=log) as bar:
         bar.update(2)
     assert log.getvalue() == ""
+
+
+def test_run_and_compare_call_advance_with_the_share_done():
+    """After every week: the share of the run (of the whole comparison, each scenario an
+    equal part) done, rising to 1."""
+    scenario = sim.load_scenario(SCENARIOS / "push.toml", {"population.size": 300})
+    other = sim.load_scenario(SCENARIOS / "engagement.toml", {"population.size": 300})
+    shares: list[float] = []
+    sim.run(with_resampling(scenario), seed=1, steps=4, replications=2,
+            advance=shares.append)
+    assert shares == [k / 8 for k in range(1, 9)]  # a network and a batch per replication
+    shares.clear()
+    with pytest.warns(UserWarning, match="SPEND GAP"):
+        sim.compare([scenario, other], seed=1, steps=4, replications=2,
+                    advance=shares.append)
+    assert shares == [k / 16 for k in range(1, 17)]

@@ -7,21 +7,19 @@ frontier of profit, profit NPV, CLV, NPS or customers against the share, with th
 chosen on the slider ringed and the best mix starred, and says in words how the chosen
 mix compares with the best and with the pure strategies (significant or not, by the one
 significance rule). Below: customers and cumulative profit over the weeks with the
-crossover weeks, the ad-fatigue curve and a summary. The results come from the disk
-cache of :mod:`dashboard.lesson` (the default ones are computed when ``wom dashboard``
-starts), so moving the slider never reruns the model.
+crossover weeks, the ad-fatigue curve and a summary. The default results ship with the
+code (:mod:`dashboard.shipped`, used when they match the running model); others come
+from the disk cache of :mod:`dashboard.lesson`, so moving the slider never reruns the
+model.
 """
 
 from __future__ import annotations
-
-import time
-from concurrent.futures import TimeoutError as FutureTimeout
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common, lesson, lesson_charts, style
+from dashboard import background, charts, common, lesson, lesson_charts, shipped, style
 from sim.errors import WomError
 from sim.lessons import FATIGUE_WEEKS, Frontier, blend_strategies
 from sim.metrics import crossover_week, interval, time_bands, winner
@@ -51,8 +49,8 @@ def settings() -> dict[str, int]:
     """Population, horizon, replications and seed of the lesson (defaults: the
     calibrated market of :data:`dashboard.lesson.DEFAULTS`)."""
     with st.expander("Run settings"):
-        st.caption("The defaults reproduce the calibrated market (docs/calibration.md) and "
-                   "are computed when `wom dashboard` starts. Other settings run all 11 "
+        st.caption("The defaults reproduce the calibrated market (docs/calibration.md); "
+                   "their results ship with wom-sim. Other settings run all 11 "
                    "mixes and the fatigue curve anew (a progress bar shows how far). "
                    "Smaller markets run faster but change the balance: ads cost per "
                    "consumer reached, rewards per customer won.")
@@ -67,30 +65,22 @@ def settings() -> dict[str, int]:
 def wait_for(request: lesson.LessonRequest) -> lesson.LessonResults | None:
     """The lesson's results, with a progress bar while they are computed (here or by the
     background job of ``wom dashboard``); errors shown as messages."""
-    future = lesson.start(request)
-    bar = None
-    try:
-        while True:
-            try:
-                return future.result(timeout=0.25)
-            except FutureTimeout:
-                done, total, what = lesson.read_progress(request) or (0, request.steps,
-                                                                      "waiting")
-                text = (f"Simulating the lesson: {done} of {total} parts done (latest: {what}); "
-                        f"{len(request.shares)} mixes and {len(request.frequencies)} ad "
-                        f"frequencies x {request.replications} replications")
-                if bar is None:
-                    bar = st.progress(0.0, text=text)
-                bar.progress(min(done / total, 1.0), text=text)
-                time.sleep(0.25)
-    except WomError as exc:
-        st.error(str(exc))
-    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(f"The lesson's runs failed: {type(exc).__name__}: {exc}")
-    finally:
-        if bar is not None:
-            bar.empty()
-    return None
+    def describe(share: float, text: str) -> str:
+        return (f"Simulating the lesson: {text or 'waiting'}; {len(request.shares)} mixes "
+                f"and {len(request.frequencies)} ad frequencies x {request.replications} "
+                "replications")
+
+    return background.wait(lesson.start(request), lesson.progress_path(request), describe,
+                           failure="The lesson's runs failed")
+
+
+def precomputed(request: lesson.LessonRequest) -> lesson.LessonResults | None:
+    """The shipped results of ``request`` (:mod:`dashboard.shipped`) when they exist and
+    match the running model, with a note saying so; else None."""
+    if not (shipped.offers_lesson(request) and shipped.checked("lesson results")):
+        return None
+    st.caption(shipped.source_note("lesson results"))
+    return shipped.lesson_results()
 
 
 def frontier_section(frontier: Frontier, share: float, currency: str) -> str:
@@ -306,7 +296,7 @@ def main() -> None:
     except WomError as exc:
         st.error(str(exc))
         return
-    results = wait_for(request)
+    results = precomputed(request) or wait_for(request)
     if results is None:
         return
     frontier = results.frontier

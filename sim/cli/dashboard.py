@@ -4,8 +4,9 @@ The ``sim`` package never imports the dashboard: this module only locates the in
 ``dashboard`` package (without importing it) and runs ``streamlit run`` on its
 ``app.py`` (through :mod:`dashboard.serve`), bound to 127.0.0.1 unless ``--host`` says
 otherwise (any other address gets a warning on stderr first). Next to the server it
-starts ``python -m dashboard.warm``, which computes the default comparison into the
-dashboard's disk cache, so the first visit finds it ready.
+starts ``python -m dashboard.warm --background``, which checks that the default results shipped with
+the dashboard match this model (a small canary run) and otherwise computes them into the
+dashboard's disk cache, so the first visit finds them ready.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def add_dashboard_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help=f"address to listen on (default: {DEFAULT_HOST}; 0.0.0.0 "
                              "exposes the dashboard to the network, with a warning)")
     parser.add_argument("--no-precompute", action="store_true",
-                        help="do not compute the default comparison in the background "
-                             "when the server starts")
+                        help="do not check or compute the default results in the "
+                             "background when the server starts")
     return parser
 
 
@@ -105,7 +106,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     print(f"wom: dashboard at http://{shown}:{args.port} (Ctrl+C to stop)", flush=True)
     process = subprocess.Popen(dashboard_command(args.port, host), cwd=app.parents[1])
     warm = None if args.no_precompute else subprocess.Popen(
-        [sys.executable, "-m", "dashboard.warm"], cwd=app.parents[1],
+        [sys.executable, "-m", "dashboard.warm", "--background"], cwd=app.parents[1],
         stdout=subprocess.DEVNULL)
     previous = signal.signal(signal.SIGTERM, _exit_on_term)
     try:
