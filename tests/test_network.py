@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sim import network as nw
 from sim.errors import NetworkError, WomError
-from sim.network import Network, generators, loaders
+from sim.network import Network, generators, loaders, sampling
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORKS = ROOT / "data" / "networks"
@@ -276,12 +276,21 @@ def test_mixed_and_complete() -> None:
 
 
 def test_pair_index_inverse() -> None:
-    w, v = generators._pair_of_index(np.arange(5050, dtype=np.int64))
+    def pairs(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w, v = np.empty(pos.size, dtype=np.uint32), np.empty(pos.size, dtype=np.uint32)
+        sampling._decode_pairs(pos, w, v, 0, 0, 0, 0)
+        return w, v
+
+    w, v = pairs(np.arange(5050, dtype=np.int64))
     expected = np.array([(a, b) for b in range(101) for a in range(b)])
     assert np.array_equal(w, expected[:, 0]) and np.array_equal(v, expected[:, 1])
     big = np.array([10**8 * (10**8 - 1) // 2 - 1, 10**8 * (10**8 - 1) // 2], dtype=np.int64)
-    w, v = generators._pair_of_index(big)  # last pair below node 10^8, first pair of node 10^8
+    w, v = pairs(big)  # last pair below node 10^8, first pair of node 10^8
     assert v.tolist() == [10**8 - 1, 10**8] and w.tolist() == [10**8 - 2, 0]
+    k = np.array([0, 5, 11], dtype=np.int64)  # between 3 nodes from 7 and 4 nodes from 20
+    w, v = np.empty(3, dtype=np.uint32), np.empty(3, dtype=np.uint32)
+    sampling._decode_pairs(k, w, v, 0, 7, 20, 4)
+    assert w.tolist() == [7, 8, 9] and v.tolist() == [20, 21, 23]
 
 
 @pytest.mark.parametrize("total, p", [(10**6, 1e-3), (10**5, 0.3), (40, 0.5)])

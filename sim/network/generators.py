@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import NetworkError
 from ..rng import GOLDEN, TO_UNIT, mix_jit
 from .csr import MAX_NODES, Network, from_edges
-from .sampling import bernoulli_positions
+from .sampling import sample_pairs
 
 #: Largest :func:`complete` graph; above it use the edge-free ``mixed`` population.
 MAX_COMPLETE_NODES = 5000
@@ -162,14 +162,6 @@ def _next_below(state: np.ndarray, k: int) -> int:
     return i if i < k else k - 1
 
 
-def _pair_of_index(k: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Invert ``k = v (v - 1) / 2 + w`` over pairs ``0 <= w < v``: returns (w, v)."""
-    v = np.floor((1.0 + np.sqrt(1.0 + 8.0 * k.astype(np.float64))) / 2.0).astype(_I64)
-    v -= v * (v - 1) // 2 > k  # correct rounding of the square root by one either way
-    v += (v + 1) * v // 2 <= k
-    return k - v * (v - 1) // 2, v
-
-
 # ---------------------------------------------------------------------------------------
 # Random graph models
 # ---------------------------------------------------------------------------------------
@@ -223,10 +215,8 @@ def erdos_renyi(
         prob = md / (n - 1) if n > 1 else 0.0
     else:
         prob = _check_probability(p, "p")  # type: ignore[arg-type]
-    rng = _rng(seed)
-    k = bernoulli_positions(rng, n * (n - 1) // 2, prob)
-    w, v = _pair_of_index(k)
-    return from_edges(w, v, n=n, name=f"erdos_renyi(n={n}, p={prob:.6g}, seed={seed})")
+    src, dst = sample_pairs(_rng(seed), [(n * (n - 1) // 2, prob, 0, 0, 0)])
+    return from_edges(src, dst, n=n, name=f"erdos_renyi(n={n}, p={prob:.6g}, seed={seed})")
 
 
 @njit(cache=True)
@@ -417,24 +407,19 @@ def stochastic_block(
         raise NetworkError(f"block sizes must be >= 1, found {min(size_list)}")
     pin = _check_probability(p_in, "p_in")
     pout = _check_probability(p_out, "p_out")
-    rng = _rng(seed)
     n = sum(size_list)
-    parts_src: list[NDArray[np.int64]] = []
-    parts_dst: list[NDArray[np.int64]] = []
+    if n > MAX_NODES:
+        raise NetworkError(f"at most {MAX_NODES} nodes are supported, found n = {n}")
+    parts = []  # inside each block, then between it and all later blocks (one id range)
     start = 0
     for size in size_list:
-        w, v = _pair_of_index(bernoulli_positions(rng, size * (size - 1) // 2, pin))
-        parts_src.append(start + w)
-        parts_dst.append(start + v)
         end = start + size
-        rest = n - end  # all later blocks form one contiguous id range
-        k = bernoulli_positions(rng, size * rest, pout)
-        parts_src.append(start + k // max(rest, 1))
-        parts_dst.append(end + k % max(rest, 1))
+        parts.append((size * (size - 1) // 2, pin, start, start, 0))
+        parts.append((size * (n - end), pout, start, end, max(n - end, 1)))
         start = end
+    src, dst = sample_pairs(_rng(seed), parts)
     blocks = np.repeat(np.arange(len(size_list), dtype=np.int32), size_list)
-    return from_edges(np.concatenate(parts_src), np.concatenate(parts_dst), n=n,
-                      blocks=blocks,
+    return from_edges(src, dst, n=n, blocks=blocks,
                       name=f"stochastic_block(blocks={len(size_list)}, n={n}, "
                            f"p_in={pin:g}, p_out={pout:g}, seed={seed})")
 
