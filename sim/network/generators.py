@@ -289,38 +289,67 @@ def barabasi_albert(n: int, m: int, *, seed: int) -> Network:
 
 
 @njit(cache=True)
-def _ws_edges(n: int, k: int, p: float, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edge list of :func:`watts_strogatz`: lattice, then rewiring in lattice order."""
+def _ws_linked(a: np.ndarray, b: np.ndarray, head: np.ndarray, nxt: np.ndarray, half: int,
+               u: int, w: int) -> bool:
+    """Whether ``u - w`` (``u != w``) is an edge while :func:`_ws_edges` rewires: a
+    lattice edge whose far end was not moved, or a moved edge on ``u``'s list.
+
+    Lattice edge ``e = (j - 1) n + x`` joins ``x`` and ``(x + j) mod n``; it is moved
+    at most once, to a node not linked to ``x`` (never its lattice end), so it is still
+    in place exactly when ``b[e]`` is its lattice end. Moved edges are never moved again.
+    """
+    n = head.size
+    d = (w - u) % n
+    if d <= half:
+        if b[(d - 1) * n + u] == w:
+            return True
+    elif n - d <= half and b[(n - d - 1) * n + w] == u:
+        return True
+    slot = head[u]  # slot 2 e is the a-end of moved edge e, 2 e + 1 its b-end
+    while slot >= 0:
+        e = slot >> 1
+        if (b[e] if slot & 1 == 0 else a[e]) == w:
+            return True
+        slot = nxt[slot]
+    return False
+
+
+@njit(cache=True)
+def _ws_edges(n: int, k: int, p: float, state: np.ndarray, slot_type: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """uint32 edge ends of :func:`watts_strogatz`: lattice, then rewiring in lattice
+    order. Moved edges are threaded onto both ends' lists (``head``, ``nxt``, of the
+    integer type of ``slot_type``) so that :func:`_ws_linked` finds every edge."""
     half = k // 2
     n_edges = n * half
-    a = np.empty(n_edges, dtype=np.int64)
-    b = np.empty(n_edges, dtype=np.int64)
-    degree = np.full(n, k, dtype=np.int64)
-    present = set()
+    a = np.empty(n_edges, dtype=np.uint32)
+    b = np.empty(n_edges, dtype=np.uint32)
+    head = np.full(n, -1, dtype=slot_type.dtype)
+    nxt = np.empty(2 * n_edges, dtype=slot_type.dtype)
+    degree = np.full(n, k, dtype=slot_type.dtype)
     e = 0
     for j in range(1, half + 1):
         for u in range(n):
-            v = (u + j) % n
             a[e] = u
-            b[e] = v
-            present.add(min(u, v) * n + max(u, v))
+            b[e] = (u + j) % n
             e += 1
     for e in range(n_edges):  # rewire u - v to u - w, in lattice order
         if _next_unit(state) >= p:
             continue
-        u = a[e]
+        u = np.int64(a[e])
         if degree[u] >= n - 1:
             continue  # u is already linked to everyone
         while True:
             w = _next_below(state, n)
-            if w != u and (min(u, w) * n + max(u, w)) not in present:
+            if w != u and not _ws_linked(a, b, head, nxt, half, u, w):
                 break
-        v = b[e]
-        present.remove(min(u, v) * n + max(u, v))
-        present.add(min(u, w) * n + max(u, w))
-        degree[v] -= 1
+        degree[b[e]] -= 1
         degree[w] += 1
         b[e] = w
+        nxt[2 * e] = head[u]
+        head[u] = 2 * e
+        nxt[2 * e + 1] = head[w]
+        head[w] = 2 * e + 1
     return a, b
 
 
@@ -362,8 +391,9 @@ def watts_strogatz(n: int, k: int, p: float, *, seed: int) -> Network:
     state = _numba_state(seed)
     if k == 0:
         a = b = _EMPTY_I64
-    else:
-        a, b = _ws_edges(n, k, prob, state)
+    else:  # int32 slots and degrees when the 2 n k / 2 edge ends allow
+        slot_type = np.empty(0, dtype=np.int32 if n * k < 2**31 else _I64)
+        a, b = _ws_edges(n, k, prob, state, slot_type)
     return from_edges(a, b, n=n,
                       name=f"watts_strogatz(n={n}, k={k}, p={prob:g}, seed={seed})")
 
