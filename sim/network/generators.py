@@ -489,7 +489,7 @@ def configuration(degrees: ArrayLike, *, seed: int) -> Network:
         raise NetworkError("degrees must be a non-empty 1-D sequence")
     if deg.dtype.kind not in "iu":
         raise NetworkError(f"degrees must be integers, found dtype {deg.dtype}")
-    deg = deg.astype(_I64)
+    deg = deg.astype(_I64, copy=False)
     if int(deg.min()) < 0:
         raise NetworkError(f"degrees must be >= 0, found {int(deg.min())}")
     total = int(deg.sum())
@@ -563,20 +563,26 @@ def powerlaw_degrees(
     rng = _rng(seed)
     # Exact table of the unnormalised masses (k / kmin)^-gamma for k <= top.
     top = min(kmax, kmin + _POWERLAW_TABLE)
-    support = np.arange(kmin, top + 1, dtype=np.float64)
-    cdf = np.cumsum(np.exp(-gamma * (np.log(support) - math.log(kmin))))
+    cdf = np.arange(kmin, top + 1, dtype=np.float64)  # computed in place: one array
+    np.log(cdf, out=cdf)
+    cdf -= math.log(kmin)
+    cdf *= -gamma
+    np.exp(cdf, out=cdf)
+    np.cumsum(cdf, out=cdf)
     head = float(cdf[-1])
     # Mass beyond the table: integral of (x / kmin)^-gamma over [top + 1/2, kmax + 1/2].
     lo, hi = (top + 0.5) ** (1.0 - gamma), (kmax + 0.5) ** (1.0 - gamma)
     scale = kmin**gamma / (gamma - 1.0)
     tail = scale * (lo - hi) if kmax > top else 0.0
-    u = rng.random(n) * (head + tail)
-    deg = kmin + np.minimum(np.searchsorted(cdf, u, side="right"), len(support) - 1)
+    u = rng.random(n)
+    u *= head + tail
+    deg = np.searchsorted(cdf, u, side="right").astype(_I64, copy=False)
+    np.minimum(deg, len(cdf) - 1, out=deg)
+    deg += kmin
     beyond = u >= head
     if beyond.any():
         x = (lo - (u[beyond] - head) / scale) ** (1.0 / (1.0 - gamma))
         deg[beyond] = np.clip(np.floor(x + 0.5), top + 1, kmax)
-    deg = deg.astype(_I64)
     if int(deg.sum()) % 2:
         if kmin == kmax:
             raise NetworkError(f"{n} degrees all equal to {kmin} cannot have an even sum")
