@@ -325,6 +325,31 @@ def test_bernoulli_positions_chunks_change_only_the_state_left() -> None:
         nw.bernoulli_positions(rng, 2**62, 0.5)
 
 
+def test_bernoulli_batches_slice_chunks_without_changing_the_draws(monkeypatch) -> None:
+    # Slices of 7 variates (the rest of the last chunk drawn and dropped): the same
+    # positions as one chunk at a time, and the generator left in the same state.
+    whole, sliced = np.random.default_rng(4), np.random.default_rng(4)
+    expected = nw.bernoulli_positions(whole, 10**4, 0.01)
+    monkeypatch.setattr(sampling, "BATCH", 7)
+    batches = list(sampling.bernoulli_batches(sliced, 10**4, 0.01))
+    assert all(0 < len(b) <= 7 for b in batches) and len(batches) > 10
+    assert np.array_equal(np.concatenate(batches), expected)
+    assert whole.random() == sliced.random()
+    every = list(sampling.bernoulli_batches(sliced, 20, 1.0))
+    assert np.array_equal(np.concatenate(every), np.arange(20)) and len(every) == 3
+
+
+def test_sample_pairs_grow_past_their_room(monkeypatch) -> None:
+    parts = [(10**4, 0.02, 0, 0, 0), (50 * 40, 0.1, 200, 300, 40)]
+    expected = sampling.sample_pairs(np.random.default_rng(6), parts)
+    assert len(expected[0]) > 300 and np.all(expected[0] < expected[1])
+    monkeypatch.setattr(sampling, "_room", lambda parts: 1)
+    monkeypatch.setattr(sampling, "BATCH", 7)
+    grown = sampling.sample_pairs(np.random.default_rng(6), parts)
+    assert all(np.array_equal(a, b) and b.dtype == np.uint32
+               for a, b in zip(expected, grown, strict=True))
+
+
 def test_erdos_renyi() -> None:
     n, p = 2000, 0.01
     net = nw.erdos_renyi(n, p=p, seed=1)
@@ -412,6 +437,16 @@ def test_watts_strogatz() -> None:
     for bad_k in (3, 500):
         with pytest.raises(NetworkError, match="even k below n"):
             nw.watts_strogatz(n, bad_k, 0.1, seed=0)
+
+
+def test_watts_strogatz_wide_slots_give_the_same_edges() -> None:
+    # From 2^31 edge ends on, the rewiring lists take int64 slots: the same edges.
+    for p in (0.3, 1.0):
+        narrow, wide = (generators._ws_edges(300, 8, p, generators._numba_state(5),
+                                             np.empty(0, dtype=dtype))
+                        for dtype in (np.int32, np.int64))
+        assert all(np.array_equal(x, y) and x.dtype == np.uint32
+                   for x, y in zip(narrow, wide, strict=True))
 
 
 def test_stochastic_block() -> None:

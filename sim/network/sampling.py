@@ -148,6 +148,13 @@ def _decode_pairs(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, at: int, fi
             dst[at + i] = second + k % width
 
 
+def _room(parts: list[tuple[int, float, int, int, int]]) -> int:
+    """Room for the pairs of :func:`sample_pairs`: the expected count of each part plus
+    6 standard deviations and 64 (all its positions when ``p >= 1``)."""
+    return sum(int(t * p + 6.0 * math.sqrt(t * p) + 64) if p < 1.0 else t
+               for t, p, *_ in parts if t > 0 and p > 0.0)
+
+
 def sample_pairs(
     rng: np.random.Generator, parts: list[tuple[int, float, int, int, int]]
 ) -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
@@ -166,8 +173,7 @@ def sample_pairs(
     tuple of numpy.ndarray
         ``(src, dst)``, in the order the parts and their positions were sampled.
     """
-    room = sum(int(t * p + 6.0 * math.sqrt(t * p) + 64) if p < 1.0 else t
-               for t, p, *_ in parts if t > 0 and p > 0.0)
+    room = _room(parts)
     src = np.empty(room, dtype=np.uint32)
     dst = np.empty(room, dtype=np.uint32)
     at = 0
