@@ -506,6 +506,17 @@ def configuration(degrees: ArrayLike, *, seed: int) -> Network:
                       name=f"configuration(n={len(deg)}, seed={seed})")
 
 
+def _powerlaw_cdf(kmin: int, top: int, gamma: float) -> NDArray[np.float64]:
+    """Exact table of the cumulative unnormalised masses (k / kmin)^-gamma for k = kmin..top,
+    computed in place (one array)."""
+    cdf = np.arange(kmin, top + 1, dtype=np.float64)
+    np.log(cdf, out=cdf)
+    cdf -= math.log(kmin)
+    cdf *= -gamma
+    np.exp(cdf, out=cdf)
+    return np.cumsum(cdf, out=cdf)
+
+
 def powerlaw_degrees(
     n: int,
     exponent: float,
@@ -561,14 +572,8 @@ def powerlaw_degrees(
         raise NetworkError(f"max_degree {kmax} is below min_degree {kmin}")
     gamma = _check_exponent(exponent)
     rng = _rng(seed)
-    # Exact table of the unnormalised masses (k / kmin)^-gamma for k <= top.
     top = min(kmax, kmin + _POWERLAW_TABLE)
-    cdf = np.arange(kmin, top + 1, dtype=np.float64)  # computed in place: one array
-    np.log(cdf, out=cdf)
-    cdf -= math.log(kmin)
-    cdf *= -gamma
-    np.exp(cdf, out=cdf)
-    np.cumsum(cdf, out=cdf)
+    cdf = _powerlaw_cdf(kmin, top, gamma)
     head = float(cdf[-1])
     # Mass beyond the table: integral of (x / kmin)^-gamma over [top + 1/2, kmax + 1/2].
     lo, hi = (top + 0.5) ** (1.0 - gamma), (kmax + 0.5) ** (1.0 - gamma)
