@@ -289,8 +289,8 @@ def barabasi_albert(n: int, m: int, *, seed: int) -> Network:
 
 
 @njit(cache=True)
-def _ws_linked(a: np.ndarray, b: np.ndarray, head: np.ndarray, nxt: np.ndarray, half: int,
-               u: int, w: int) -> bool:
+def _ws_linked(b: np.ndarray, head: np.ndarray, links: np.ndarray, half: int, u: int,
+               w: int) -> bool:
     """Whether ``u - w`` (``u != w``) is an edge while :func:`_ws_edges` rewires: a
     lattice edge whose far end was not moved, or a moved edge on ``u``'s list.
 
@@ -305,12 +305,11 @@ def _ws_linked(a: np.ndarray, b: np.ndarray, head: np.ndarray, nxt: np.ndarray, 
             return True
     elif n - d <= half and b[(n - d - 1) * n + w] == u:
         return True
-    slot = head[u]  # slot 2 e is the a-end of moved edge e, 2 e + 1 its b-end
-    while slot >= 0:
-        e = slot >> 1
-        if (b[e] if slot & 1 == 0 else a[e]) == w:
+    slot = head[u]
+    while slot >= 0:  # links[slot] = (next slot on the list, the moved edge's other end)
+        if links[slot, 1] == w:
             return True
-        slot = nxt[slot]
+        slot = links[slot, 0]
     return False
 
 
@@ -318,14 +317,15 @@ def _ws_linked(a: np.ndarray, b: np.ndarray, head: np.ndarray, nxt: np.ndarray, 
 def _ws_edges(n: int, k: int, p: float, state: np.ndarray, slot_type: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
     """uint32 edge ends of :func:`watts_strogatz`: lattice, then rewiring in lattice
-    order. Moved edges are threaded onto both ends' lists (``head``, ``nxt``, of the
-    integer type of ``slot_type``) so that :func:`_ws_linked` finds every edge."""
+    order. Moved edge ``e`` is threaded onto both ends' lists, slot ``2 e`` on its
+    a-end's and ``2 e + 1`` on its b-end's (``head``, ``links``, of the integer type of
+    ``slot_type``), so that :func:`_ws_linked` finds every edge."""
     half = k // 2
     n_edges = n * half
     a = np.empty(n_edges, dtype=np.uint32)
     b = np.empty(n_edges, dtype=np.uint32)
     head = np.full(n, -1, dtype=slot_type.dtype)
-    nxt = np.empty(2 * n_edges, dtype=slot_type.dtype)
+    links = np.empty((2 * n_edges, 2), dtype=slot_type.dtype)
     degree = np.full(n, k, dtype=slot_type.dtype)
     e = 0
     for j in range(1, half + 1):
@@ -341,14 +341,14 @@ def _ws_edges(n: int, k: int, p: float, state: np.ndarray, slot_type: np.ndarray
             continue  # u is already linked to everyone
         while True:
             w = _next_below(state, n)
-            if w != u and not _ws_linked(a, b, head, nxt, half, u, w):
+            if w != u and not _ws_linked(b, head, links, half, u, w):
                 break
         degree[b[e]] -= 1
         degree[w] += 1
         b[e] = w
-        nxt[2 * e] = head[u]
+        links[2 * e, 0], links[2 * e, 1] = head[u], w
         head[u] = 2 * e
-        nxt[2 * e + 1] = head[w]
+        links[2 * e + 1, 0], links[2 * e + 1, 1] = head[w], u
         head[w] = 2 * e + 1
     return a, b
 
