@@ -48,11 +48,16 @@ FAST_CELL_BYTES = {"preset": 8, "linear_threshold": 16, "commerce": 172}
 REFERENCE_CONSUMER_BYTES = {"preset": 600, "commerce": 3_000}
 #: Bytes per tie of the reference engine (its source and weight in two Python lists).
 REFERENCE_TIE_BYTES = 90
-#: Peak bytes per stored (directed) tie while a network is built: the generator's edge
-#: arrays, their assembly into CSR and the weak ties, the CSR's own 8 included (measured
-#: at 2 x 10^5 consumers: 15 for Barabasi-Albert, 23-35 for most kinds, 48 for
-#: Watts-Strogatz); kinds not listed take "other".
-BUILD_TIE_BYTES = {"barabasi_albert": 16, "watts_strogatz": 48, "other": 36}
+#: Peak bytes per stored (directed) tie while a network is built: the generator's uint32
+#: edge ends, their assembly into CSR and the weak ties, the CSR's own 8-10 included.
+#: Measured at 2 x 10^5 consumers, mean degree 10, random / overlap weak ties:
+#: Barabasi-Albert 13.1 / 14.7, clustered 15.1 / 17.3, Erdos-Renyi 14.3 / 15.8,
+#: Watts-Strogatz 14.3 / 16.3, stochastic block 13.0 / 14.7, configuration 26.9 / 26.5
+#: (from_edges copies its rows once it drops repeated edges); kinds not listed (an edge
+#: list, the complete graph) take "other".
+BUILD_TIE_BYTES = {"barabasi_albert": 15, "clustered": 18, "erdos_renyi": 16,
+                   "watts_strogatz": 17, "stochastic_block": 15, "configuration": 27,
+                   "other": 36}
 #: Bytes per stored tie and per consumer the built network keeps (uint32 source and
 #: float32 weight; int64 row pointer).
 CSR_TIE_BYTES, CSR_CONSUMER_BYTES = 8, 8

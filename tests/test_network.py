@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sim import network as nw
 from sim.errors import NetworkError, WomError
-from sim.network import Network, generators, loaders
+from sim.network import Network, generators, loaders, sampling
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORKS = ROOT / "data" / "networks"
@@ -297,12 +297,21 @@ def test_mixed_and_complete() -> None:
 
 
 def test_pair_index_inverse() -> None:
-    w, v = generators._pair_of_index(np.arange(5050, dtype=np.int64))
+    def pairs(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w, v = np.empty(pos.size, dtype=np.uint32), np.empty(pos.size, dtype=np.uint32)
+        sampling._decode_pairs(pos, w, v, 0, 0, 0, 0)
+        return w, v
+
+    w, v = pairs(np.arange(5050, dtype=np.int64))
     expected = np.array([(a, b) for b in range(101) for a in range(b)])
     assert np.array_equal(w, expected[:, 0]) and np.array_equal(v, expected[:, 1])
     big = np.array([10**8 * (10**8 - 1) // 2 - 1, 10**8 * (10**8 - 1) // 2], dtype=np.int64)
-    w, v = generators._pair_of_index(big)  # last pair below node 10^8, first pair of node 10^8
+    w, v = pairs(big)  # last pair below node 10^8, first pair of node 10^8
     assert v.tolist() == [10**8 - 1, 10**8] and w.tolist() == [10**8 - 2, 0]
+    k = np.array([0, 5, 11], dtype=np.int64)  # between 3 nodes from 7 and 4 nodes from 20
+    w, v = np.empty(3, dtype=np.uint32), np.empty(3, dtype=np.uint32)
+    sampling._decode_pairs(k, w, v, 0, 7, 20, 4)
+    assert w.tolist() == [7, 8, 9] and v.tolist() == [20, 21, 23]
 
 
 @pytest.mark.parametrize("total, p", [(10**6, 1e-3), (10**5, 0.3), (40, 0.5)])
@@ -335,6 +344,31 @@ def test_bernoulli_positions_chunks_change_only_the_state_left() -> None:
     assert nw.bernoulli_positions(rng, 5, 1.0).tolist() == [0, 1, 2, 3, 4]
     with pytest.raises(NetworkError, match="too many"):
         nw.bernoulli_positions(rng, 2**62, 0.5)
+
+
+def test_bernoulli_batches_slice_chunks_without_changing_the_draws(monkeypatch) -> None:
+    # Slices of 7 variates (the rest of the last chunk drawn and dropped): the same
+    # positions as one chunk at a time, and the generator left in the same state.
+    whole, sliced = np.random.default_rng(4), np.random.default_rng(4)
+    expected = nw.bernoulli_positions(whole, 10**4, 0.01)
+    monkeypatch.setattr(sampling, "BATCH", 7)
+    batches = list(sampling.bernoulli_batches(sliced, 10**4, 0.01))
+    assert all(0 < len(b) <= 7 for b in batches) and len(batches) > 10
+    assert np.array_equal(np.concatenate(batches), expected)
+    assert whole.random() == sliced.random()
+    every = list(sampling.bernoulli_batches(sliced, 20, 1.0))
+    assert np.array_equal(np.concatenate(every), np.arange(20)) and len(every) == 3
+
+
+def test_sample_pairs_grow_past_their_room(monkeypatch) -> None:
+    parts = [(10**4, 0.02, 0, 0, 0), (50 * 40, 0.1, 200, 300, 40)]
+    expected = sampling.sample_pairs(np.random.default_rng(6), parts)
+    assert len(expected[0]) > 300 and np.all(expected[0] < expected[1])
+    monkeypatch.setattr(sampling, "_room", lambda parts: 1)
+    monkeypatch.setattr(sampling, "BATCH", 7)
+    grown = sampling.sample_pairs(np.random.default_rng(6), parts)
+    assert all(np.array_equal(a, b) and b.dtype == np.uint32
+               for a, b in zip(expected, grown, strict=True))
 
 
 def test_erdos_renyi() -> None:
@@ -424,6 +458,16 @@ def test_watts_strogatz() -> None:
     for bad_k in (3, 500):
         with pytest.raises(NetworkError, match="even k below n"):
             nw.watts_strogatz(n, bad_k, 0.1, seed=0)
+
+
+def test_watts_strogatz_wide_slots_give_the_same_edges() -> None:
+    # From 2^31 edge ends on, the rewiring lists take int64 slots: the same edges.
+    for p in (0.3, 1.0):
+        narrow, wide = (generators._ws_edges(300, 8, p, generators._numba_state(5),
+                                             np.empty(0, dtype=dtype))
+                        for dtype in (np.int32, np.int64))
+        assert all(np.array_equal(x, y) and x.dtype == np.uint32
+                   for x, y in zip(narrow, wide, strict=True))
 
 
 def test_stochastic_block() -> None:

@@ -255,6 +255,7 @@ def clustered(n: int, m: int, *, triad: float, community_size: int, mixing: floa
     state = _numba_state(seed)
     src, dst, e, external = _community_edges(starts, m, p_triad, mu, state)
     e = _bridge_edges(src, dst, e, external, starts, blocks, state)
-    return from_edges(src[:e], dst[:e], n=n, blocks=blocks,
+    # The ids are >= 0: viewed as uint32, from_edges keeps them without an int64 copy.
+    return from_edges(src[:e].view(np.uint32), dst[:e].view(np.uint32), n=n, blocks=blocks,
                       name=f"clustered(n={n}, m={m}, triad={p_triad:g}, "
                            f"community_size={size}, mixing={mu:g}, seed={seed})")

@@ -24,8 +24,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import NetworkError
 from ..rng import GOLDEN, TO_UNIT, mix_jit
-from .csr import Network, from_edges
-from .sampling import bernoulli_positions
+from .csr import MAX_NODES, Network, from_edges
+from .sampling import sample_pairs
 
 #: Largest :func:`complete` graph; above it use the edge-free ``mixed`` population.
 MAX_COMPLETE_NODES = 5000
@@ -162,14 +162,6 @@ def _next_below(state: np.ndarray, k: int) -> int:
     return i if i < k else k - 1
 
 
-def _pair_of_index(k: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Invert ``k = v (v - 1) / 2 + w`` over pairs ``0 <= w < v``: returns (w, v)."""
-    v = np.floor((1.0 + np.sqrt(1.0 + 8.0 * k.astype(np.float64))) / 2.0).astype(_I64)
-    v -= v * (v - 1) // 2 > k  # correct rounding of the square root by one either way
-    v += (v + 1) * v // 2 <= k
-    return k - v * (v - 1) // 2, v
-
-
 # ---------------------------------------------------------------------------------------
 # Random graph models
 # ---------------------------------------------------------------------------------------
@@ -223,10 +215,8 @@ def erdos_renyi(
         prob = md / (n - 1) if n > 1 else 0.0
     else:
         prob = _check_probability(p, "p")  # type: ignore[arg-type]
-    rng = _rng(seed)
-    k = bernoulli_positions(rng, n * (n - 1) // 2, prob)
-    w, v = _pair_of_index(k)
-    return from_edges(w, v, n=n, name=f"erdos_renyi(n={n}, p={prob:.6g}, seed={seed})")
+    src, dst = sample_pairs(_rng(seed), [(n * (n - 1) // 2, prob, 0, 0, 0)])
+    return from_edges(src, dst, n=n, name=f"erdos_renyi(n={n}, p={prob:.6g}, seed={seed})")
 
 
 @njit(cache=True)
@@ -299,38 +289,67 @@ def barabasi_albert(n: int, m: int, *, seed: int) -> Network:
 
 
 @njit(cache=True)
-def _ws_edges(n: int, k: int, p: float, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edge list of :func:`watts_strogatz`: lattice, then rewiring in lattice order."""
+def _ws_linked(b: np.ndarray, head: np.ndarray, links: np.ndarray, half: int, u: int,
+               w: int) -> bool:
+    """Whether ``u - w`` (``u != w``) is an edge while :func:`_ws_edges` rewires: a
+    lattice edge whose far end was not moved, or a moved edge on ``u``'s list.
+
+    Lattice edge ``e = (j - 1) n + x`` joins ``x`` and ``(x + j) mod n``; it is moved
+    at most once, to a node not linked to ``x`` (never its lattice end), so it is still
+    in place exactly when ``b[e]`` is its lattice end. Moved edges are never moved again.
+    """
+    n = head.size
+    d = (w - u) % n
+    if d <= half:
+        if b[(d - 1) * n + u] == w:
+            return True
+    elif n - d <= half and b[(n - d - 1) * n + w] == u:
+        return True
+    slot = head[u]
+    while slot >= 0:  # links[slot] = (next slot on the list, the moved edge's other end)
+        if links[slot, 1] == w:
+            return True
+        slot = links[slot, 0]
+    return False
+
+
+@njit(cache=True)
+def _ws_edges(n: int, k: int, p: float, state: np.ndarray, slot_type: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """uint32 edge ends of :func:`watts_strogatz`: lattice, then rewiring in lattice
+    order. Moved edge ``e`` is threaded onto both ends' lists, slot ``2 e`` on its
+    a-end's and ``2 e + 1`` on its b-end's (``head``, ``links``, of the integer type of
+    ``slot_type``), so that :func:`_ws_linked` finds every edge."""
     half = k // 2
     n_edges = n * half
-    a = np.empty(n_edges, dtype=np.int64)
-    b = np.empty(n_edges, dtype=np.int64)
-    degree = np.full(n, k, dtype=np.int64)
-    present = set()
+    a = np.empty(n_edges, dtype=np.uint32)
+    b = np.empty(n_edges, dtype=np.uint32)
+    head = np.full(n, -1, dtype=slot_type.dtype)
+    links = np.empty((2 * n_edges, 2), dtype=slot_type.dtype)
+    degree = np.full(n, k, dtype=slot_type.dtype)
     e = 0
     for j in range(1, half + 1):
         for u in range(n):
-            v = (u + j) % n
             a[e] = u
-            b[e] = v
-            present.add(min(u, v) * n + max(u, v))
+            b[e] = (u + j) % n
             e += 1
     for e in range(n_edges):  # rewire u - v to u - w, in lattice order
         if _next_unit(state) >= p:
             continue
-        u = a[e]
+        u = np.int64(a[e])
         if degree[u] >= n - 1:
             continue  # u is already linked to everyone
         while True:
             w = _next_below(state, n)
-            if w != u and (min(u, w) * n + max(u, w)) not in present:
+            if w != u and not _ws_linked(b, head, links, half, u, w):
                 break
-        v = b[e]
-        present.remove(min(u, v) * n + max(u, v))
-        present.add(min(u, w) * n + max(u, w))
-        degree[v] -= 1
+        degree[b[e]] -= 1
         degree[w] += 1
         b[e] = w
+        links[2 * e, 0], links[2 * e, 1] = head[u], w
+        head[u] = 2 * e
+        links[2 * e + 1, 0], links[2 * e + 1, 1] = head[w], u
+        head[w] = 2 * e + 1
     return a, b
 
 
@@ -372,8 +391,9 @@ def watts_strogatz(n: int, k: int, p: float, *, seed: int) -> Network:
     state = _numba_state(seed)
     if k == 0:
         a = b = _EMPTY_I64
-    else:
-        a, b = _ws_edges(n, k, prob, state)
+    else:  # int32 slots and degrees when the 2 n k / 2 edge ends allow
+        slot_type = np.empty(0, dtype=np.int32 if n * k < 2**31 else _I64)
+        a, b = _ws_edges(n, k, prob, state, slot_type)
     return from_edges(a, b, n=n,
                       name=f"watts_strogatz(n={n}, k={k}, p={prob:g}, seed={seed})")
 
@@ -417,24 +437,19 @@ def stochastic_block(
         raise NetworkError(f"block sizes must be >= 1, found {min(size_list)}")
     pin = _check_probability(p_in, "p_in")
     pout = _check_probability(p_out, "p_out")
-    rng = _rng(seed)
     n = sum(size_list)
-    parts_src: list[NDArray[np.int64]] = []
-    parts_dst: list[NDArray[np.int64]] = []
+    if n > MAX_NODES:
+        raise NetworkError(f"at most {MAX_NODES} nodes are supported, found n = {n}")
+    parts = []  # inside each block, then between it and all later blocks (one id range)
     start = 0
     for size in size_list:
-        w, v = _pair_of_index(bernoulli_positions(rng, size * (size - 1) // 2, pin))
-        parts_src.append(start + w)
-        parts_dst.append(start + v)
         end = start + size
-        rest = n - end  # all later blocks form one contiguous id range
-        k = bernoulli_positions(rng, size * rest, pout)
-        parts_src.append(start + k // max(rest, 1))
-        parts_dst.append(end + k % max(rest, 1))
+        parts.append((size * (size - 1) // 2, pin, start, start, 0))
+        parts.append((size * (n - end), pout, start, end, max(n - end, 1)))
         start = end
+    src, dst = sample_pairs(_rng(seed), parts)
     blocks = np.repeat(np.arange(len(size_list), dtype=np.int32), size_list)
-    return from_edges(np.concatenate(parts_src), np.concatenate(parts_dst), n=n,
-                      blocks=blocks,
+    return from_edges(src, dst, n=n, blocks=blocks,
                       name=f"stochastic_block(blocks={len(size_list)}, n={n}, "
                            f"p_in={pin:g}, p_out={pout:g}, seed={seed})")
 
@@ -474,16 +489,32 @@ def configuration(degrees: ArrayLike, *, seed: int) -> Network:
         raise NetworkError("degrees must be a non-empty 1-D sequence")
     if deg.dtype.kind not in "iu":
         raise NetworkError(f"degrees must be integers, found dtype {deg.dtype}")
-    deg = deg.astype(_I64)
+    deg = deg.astype(_I64, copy=False)
     if int(deg.min()) < 0:
         raise NetworkError(f"degrees must be >= 0, found {int(deg.min())}")
     total = int(deg.sum())
     if total % 2:
         raise NetworkError(f"the degrees add up to {total}, an odd number: stubs cannot pair")
+    if len(deg) > MAX_NODES:
+        raise NetworkError(f"configuration: {len(deg):,} nodes is above {MAX_NODES:,}")
     rng = _rng(seed)
-    stubs = rng.permutation(np.repeat(np.arange(len(deg), dtype=_I64), deg))
+    # uint32 stubs shuffled in place: the same swaps as permuting int64 stubs, in half the
+    # memory, and from_edges keeps uint32 ids without a copy.
+    stubs = np.repeat(np.arange(len(deg), dtype=np.uint32), deg)
+    rng.shuffle(stubs)
     return from_edges(stubs[0::2], stubs[1::2], n=len(deg),
                       name=f"configuration(n={len(deg)}, seed={seed})")
+
+
+def _powerlaw_cdf(kmin: int, top: int, gamma: float) -> NDArray[np.float64]:
+    """Exact table of the cumulative unnormalised masses (k / kmin)^-gamma for k = kmin..top,
+    computed in place (one array)."""
+    cdf = np.arange(kmin, top + 1, dtype=np.float64)
+    np.log(cdf, out=cdf)
+    cdf -= math.log(kmin)
+    cdf *= -gamma
+    np.exp(cdf, out=cdf)
+    return np.cumsum(cdf, out=cdf)
 
 
 def powerlaw_degrees(
@@ -541,22 +572,22 @@ def powerlaw_degrees(
         raise NetworkError(f"max_degree {kmax} is below min_degree {kmin}")
     gamma = _check_exponent(exponent)
     rng = _rng(seed)
-    # Exact table of the unnormalised masses (k / kmin)^-gamma for k <= top.
     top = min(kmax, kmin + _POWERLAW_TABLE)
-    support = np.arange(kmin, top + 1, dtype=np.float64)
-    cdf = np.cumsum(np.exp(-gamma * (np.log(support) - math.log(kmin))))
+    cdf = _powerlaw_cdf(kmin, top, gamma)
     head = float(cdf[-1])
     # Mass beyond the table: integral of (x / kmin)^-gamma over [top + 1/2, kmax + 1/2].
     lo, hi = (top + 0.5) ** (1.0 - gamma), (kmax + 0.5) ** (1.0 - gamma)
     scale = kmin**gamma / (gamma - 1.0)
     tail = scale * (lo - hi) if kmax > top else 0.0
-    u = rng.random(n) * (head + tail)
-    deg = kmin + np.minimum(np.searchsorted(cdf, u, side="right"), len(support) - 1)
+    u = rng.random(n)
+    u *= head + tail
+    deg = np.searchsorted(cdf, u, side="right").astype(_I64, copy=False)
+    np.minimum(deg, len(cdf) - 1, out=deg)
+    deg += kmin
     beyond = u >= head
     if beyond.any():
         x = (lo - (u[beyond] - head) / scale) ** (1.0 / (1.0 - gamma))
         deg[beyond] = np.clip(np.floor(x + 0.5), top + 1, kmax)
-    deg = deg.astype(_I64)
     if int(deg.sum()) % 2:
         if kmin == kmax:
             raise NetworkError(f"{n} degrees all equal to {kmin} cannot have an even sum")
