@@ -52,11 +52,10 @@ REFERENCE_TIE_BYTES = 90
 #: edge ends, their assembly into CSR and the weak ties, the CSR's own 8-10 included.
 #: Measured at 2 x 10^5 consumers, mean degree 10, random / overlap weak ties:
 #: Barabasi-Albert 13.1 / 14.7, clustered 15.1 / 17.3, Erdos-Renyi 14.3 / 15.8,
-#: Watts-Strogatz 14.3 / 16.3, stochastic block 13.0 / 14.7, configuration 26.9 / 26.5
-#: (from_edges copies its rows once it drops repeated edges); kinds not listed (an edge
-#: list, the complete graph) take "other".
+#: Watts-Strogatz 14.3 / 16.3, stochastic block 13.0 / 14.7, configuration 17.2 / 19.2;
+#: kinds not listed (an edge list, the complete graph) take "other".
 BUILD_TIE_BYTES = {"barabasi_albert": 15, "clustered": 18, "erdos_renyi": 16,
-                   "watts_strogatz": 17, "stochastic_block": 15, "configuration": 27,
+                   "watts_strogatz": 17, "stochastic_block": 15, "configuration": 20,
                    "other": 36}
 #: Bytes per stored tie and per consumer the built network keeps (uint32 source and
 #: float32 weight; int64 row pointer).

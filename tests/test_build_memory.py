@@ -54,9 +54,6 @@ KINDS = {
 #: heap it seldom returns) and page granularity. Measured peaks stay 4-7 MB below
 #: twice the CSR, so this only absorbs noise.
 ALLOWANCE = 2_000_000
-#: from_edges copies the rows when it drops repeated edges (sim.network.assemble
-#: _compact): the erased configuration model always has some, and peaks at 2.8 CSRs.
-COPIES_ROWS = {"configuration"}
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +75,7 @@ def measured() -> dict[str, dict[str, int]]:
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(),
                     reason="needs Linux's /proc/self/clear_refs to reset the peak")
-@pytest.mark.parametrize("kind", [
-    pytest.param(kind, marks=pytest.mark.xfail(
-        strict=True, reason="from_edges copies rows that lost repeated edges"))
-    if kind in COPIES_ROWS else kind for kind in KINDS])
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_a_generated_network_is_built_within_twice_its_csr(measured, kind):
     sizes = measured[kind]
     assert sizes["csr"] > 15e6 and sizes["ties"] > 1.5e6  # large enough to measure
