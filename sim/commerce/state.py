@@ -131,9 +131,10 @@ class Hearing(NamedTuple):
 
 def hearing(graph: tuple[np.ndarray, np.ndarray, np.ndarray], shape: tuple[int, int]
             ) -> Hearing:
-    """A :class:`Hearing` of the network ``graph`` with heard arrays of ``shape``."""
-    return Hearing(*graph, np.ones(shape), np.ones(shape), np.ones(shape),
-                   np.zeros(shape, dtype=np.int32), np.zeros(shape, dtype=np.int32))
+    """A :class:`Hearing` of the network ``graph`` with heard arrays of ``shape`` (not
+    initialised: :func:`sim.commerce.kernel.listen` sets them every week)."""
+    return Hearing(*graph, np.empty(shape), np.empty(shape), np.empty(shape),
+                   np.empty(shape, dtype=np.int32), np.empty(shape, dtype=np.int32))
 
 
 def empty_state(shape: tuple[int, int], brand_trust: np.ndarray, reference: float) -> State:

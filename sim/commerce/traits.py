@@ -55,9 +55,9 @@ def draw_traits(sc: Scenario, streams: list[int], n: int) -> Traits:
     which sets how concentrated spending is.
     """
     c = sc.consumers
-    rows: dict[str, list[np.ndarray]] = {k: [] for k in Traits._fields}
+    out: dict[str, np.ndarray] = {}
     price = cents(sc.product.price)
-    for stream in streams:
+    for row, stream in enumerate(streams):
         def u(purpose: Purpose, stream: int = stream) -> np.ndarray:
             return uniform_array(stream, 0, n, purpose)
 
@@ -65,18 +65,22 @@ def draw_traits(sc: Scenario, streams: list[int], n: int) -> Traits:
         normal = radius * np.cos(2.0 * np.pi * u(Purpose.APPETITE_ANGLE))
         appetite = np.exp(c.appetite_sigma * normal - c.appetite_sigma**2 / 2)
         basket = np.maximum(1, np.floor(price * appetite + 0.5)).astype(np.int64)
-        rows["fit"].append(u(Purpose.FIT))
-        rows["interest"].append(u(Purpose.INTEREST) ** c.interest_power)
-        rows["price_sensitivity"].append(u(Purpose.PRICE_SENSITIVITY))
-        rows["peer_trust"].append(
-            np.clip(c.peer_trust + c.trust_spread * (u(Purpose.PEER_TRUST) - 0.5), 0, 1))
-        rows["brand_trust"].append(
-            np.clip(c.brand_trust + c.trust_spread * (u(Purpose.BRAND_TRUST) - 0.5), 0, 1))
-        rows["basket_cents"].append(basket)
-        rows["cogs_cents"].append(
-            np.floor(basket * sc.product.cost_share + 0.5).astype(np.int64))
-        rows["reads_reviews"].append(u(Purpose.READS_REVIEWS) < c.review_readers)
-    return Traits(**{k: np.stack(v) for k, v in rows.items()})
+        values = {
+            "fit": u(Purpose.FIT),
+            "interest": u(Purpose.INTEREST) ** c.interest_power,
+            "price_sensitivity": u(Purpose.PRICE_SENSITIVITY),
+            "peer_trust": np.clip(c.peer_trust + c.trust_spread * (u(Purpose.PEER_TRUST) - 0.5),
+                                  0, 1),
+            "brand_trust": np.clip(
+                c.brand_trust + c.trust_spread * (u(Purpose.BRAND_TRUST) - 0.5), 0, 1),
+            "basket_cents": basket,
+            "cogs_cents": np.floor(basket * sc.product.cost_share + 0.5).astype(np.int64),
+            "reads_reviews": u(Purpose.READS_REVIEWS) < c.review_readers}
+        for name, value in values.items():  # rows written in place: no stack of copies
+            if name not in out:
+                out[name] = np.empty((len(streams), n), dtype=value.dtype)
+            out[name][row] = value
+    return Traits(**out)
 
 
 def influencer_nodes(network: Network, scenario: Scenario, stream: int) -> np.ndarray:
