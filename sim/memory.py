@@ -276,8 +276,9 @@ def _culprit(scenario: Scenario, need: Estimate, engine: str) -> tuple[str, str]
 
 
 def check_memory(scenario: Scenario, engine: str = "fast", network: Network | None = None
-                 ) -> None:
-    """Refuse a run that cannot fit in the memory available now.
+                 ) -> Estimate | None:
+    """Refuse a run that cannot fit in the memory available now; return its
+    :func:`estimate` (None for an edge list not yet read).
 
     Parameters
     ----------
@@ -293,10 +294,10 @@ def check_memory(scenario: Scenario, engine: str = "fast", network: Network | No
     """
     need = estimate(scenario, engine, network)
     if need is None:
-        return
+        return None
     free = available_memory()
     if need.total <= free:
-        return
+        return need
     key, lower = _culprit(scenario, need, engine)
     what = (f"the network of {scenario.network.path} ({need.consumers:,} consumers)"
             if scenario.network.kind == "file" else f"{need.consumers:,} consumers")

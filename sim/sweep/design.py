@@ -136,6 +136,8 @@ class SweepPlan:
     steps: int
     engine: str
     manifest: dict[str, Any] = field(repr=False)
+    #: Estimated bytes of each point's run (:func:`sim.memory.estimate`; 0 if unknown).
+    needs: list[int] = field(repr=False)
 
     @property
     def runs(self) -> int:
@@ -291,27 +293,29 @@ def plan_sweep(
     base = with_run(base, seed=int(seed), steps=int(steps), replications=int(replications))
     data = base.model_dump(mode="json", exclude_none=True)
     design_out = _design_points(parsed, design, samples, int(seed))
-    entries = _entries(data, design_out[0], source, engine)
+    entries, needs = _entries(data, design_out[0], source, engine)
     manifest = _manifest(base, scenario_file, over, parsed, design, samples, design_out,
                          entries, engine)
     return SweepPlan(scenario=base, source=source, params=parsed, design=design,
                      points=design_out[0], replications=int(replications), seed=int(seed),
-                     steps=int(steps), engine=engine, manifest=manifest)
+                     steps=int(steps), engine=engine, manifest=manifest, needs=needs)
 
 
 def _entries(data: dict[str, Any], points: list[dict[str, Any]], source: str, engine: str
-             ) -> list[dict[str, Any]]:
+             ) -> tuple[list[dict[str, Any]], list[int]]:
     """The manifest's entry of each point (number, values, scenario hash), each point's
-    scenario validated and checked to fit in memory (:func:`sim.memory.check_memory`)."""
-    entries = []
+    scenario validated and checked to fit in memory (:func:`sim.memory.check_memory`),
+    and the bytes each point's run is estimated to need."""
+    entries, needs = [], []
     for k, values in enumerate(points):
         point = point_scenario(data, values, source, k)
         try:
-            check_memory(point, engine)
+            need = check_memory(point, engine)
         except WomError as exc:
             raise WomError(f"sweep point {k} ({_describe(values)}): {exc}") from None
         entries.append({"point": k, "values": values, "scenario_hash": point.digest()})
-    return entries
+        needs.append(0 if need is None else need.total)
+    return entries, needs
 
 
 def _describe(values: Mapping[str, Any]) -> str:

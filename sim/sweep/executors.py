@@ -29,7 +29,7 @@ from typing import Any
 from .. import jit
 from ..errors import WomError
 from ..experiment import run
-from ..memory import available_memory, estimate, size_text, workers_that_fit
+from ..memory import available_memory, size_text, workers_that_fit
 from ..progress import progress_bar
 from .design import SweepPlan, point_scenario
 from .pool import LocalPool
@@ -285,12 +285,9 @@ def _executor(plan: SweepPlan, todo: list[int], workers: int | None, dask: bool,
 
 def _fitting(plan: SweepPlan, todo: list[int], workers: int) -> int:
     """``workers``, or fewer when that many of the largest points would not fit in the
-    memory available at once (each point is checked alone when planned); says so."""
-    base = plan.scenario.model_dump(mode="json", exclude_none=True)
-    needs = []
-    for k in todo:
-        need = estimate(point_scenario(base, plan.points[k], plan.source, k), plan.engine)
-        needs.append(0 if need is None else need.total)
+    memory available at once (each point is checked alone when planned, which estimates
+    :attr:`~sim.sweep.design.SweepPlan.needs`); says so."""
+    needs = [plan.needs[k] for k in todo]
     free = available_memory()
     fit = workers_that_fit(needs, workers, free)
     if fit < workers:
