@@ -30,23 +30,23 @@ def nonnegative(text: str) -> int:
     return _integer_at_least(text, 0)
 
 
+def _integer_up_to(text: str, minimum: int, maximum: int, why: str) -> int:
+    """An integer from ``minimum`` to ``maximum``; ``why`` explains the upper bound."""
+    value = _integer_at_least(text, minimum)
+    if value > maximum:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer from {minimum} to {maximum} ({why}), found {text}")
+    return value
+
+
 def seed(text: str) -> int:
     """A run seed: an integer from 0 to 2**63 - 1 (seeds are stored as signed 64-bit)."""
-    value = _integer_at_least(text, 0)
-    if value > MAX_SEED:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer from 0 to {MAX_SEED} (below 2**63), found {text}")
-    return value
+    return _integer_up_to(text, 0, MAX_SEED, "below 2**63")
 
 
 def threads(text: str) -> int:
     """numba threads: an integer from 1 to the number numba may use (all cores)."""
-    limit = numba.config.NUMBA_NUM_THREADS
-    value = _integer_at_least(text, 1)
-    if value > limit:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer from 1 to {limit} (the cores numba may use), found {text}")
-    return value
+    return _integer_up_to(text, 1, numba.config.NUMBA_NUM_THREADS, "the cores numba may use")
 
 
 def port_number(text: str) -> int:
