@@ -28,6 +28,7 @@ from typing import TextIO
 
 import numba
 from numba.core import event
+from numba.extending import register_jitable
 
 PACKAGE = Path(__file__).resolve().parent
 #: The kernels of the classic presets' runs and of the commerce model's.
@@ -75,6 +76,27 @@ def configure() -> Path:
     os.environ["NUMBA_CACHE_DIR"] = str(path)
     numba.config.CACHE_DIR = str(path)
     return path
+
+
+#: Consumers per job of a kernel's parallel loop over (replication, consumer) pairs: a
+#: job is a run of consumers of one replication, so the loop divides once per job rather
+#: than once per consumer to tell the replication from the consumer.
+BLOCK = 1024
+
+
+@register_jitable(inline="always")
+def blocks(n: int) -> int:
+    """Jobs per replication of ``n`` consumers (:data:`BLOCK` consumers each)."""
+    return (n + BLOCK - 1) // BLOCK
+
+
+@register_jitable(inline="always")
+def block(job: int, per_replication: int, n: int) -> tuple[int, int, int]:
+    """Job ``job`` of a loop over ``per_replication`` jobs per replication of ``n``
+    consumers: (replication, first consumer, consumer after the last)."""
+    r = job // per_replication
+    lo = (job - r * per_replication) * BLOCK
+    return r, lo, min(n, lo + BLOCK)
 
 
 def set_threads(threads: int | None) -> None:

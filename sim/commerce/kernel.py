@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit, prange
 from numba.extending import register_jitable
 
+from ..jit import block, blocks
 from ..rng import Purpose, draw, prefix_table, prefixes
 from . import events, rules
 from .state import (
@@ -73,35 +74,36 @@ def talk(step, streams, prm, state, promotions):
     pre_checkin = prefixes(streams, step, P_CHECKIN)
     checkin_offered = prm.promotions_checkin_reward > 0
     signal, event = state.signal, state.event
-    for idx in prange(reps * n):
-        r = idx // n
-        i = idx - r * n
-        s = state.stage[r, i]
-        sat = state.satisfaction[r, i]
-        said = SILENT
-        ev = 0
-        if s == CUSTOMER or s == LOYAL:
-            if sat < prm.wom_dissatisfied_below:
+    per = blocks(n)
+    for job in prange(reps * per):
+        r, lo, hi = block(job, per, n)
+        for i in range(lo, hi):
+            s = state.stage[r, i]
+            sat = state.satisfaction[r, i]
+            said = SILENT
+            ev = 0
+            if s == CUSTOMER or s == LOYAL:
+                if sat < prm.wom_dissatisfied_below:
+                    if draw(pre_talk[r], i) < prm.wom_negative_talk:
+                        said = NEGATIVE
+                else:
+                    advocate = s == LOYAL and sat >= prm.wom_promoter_above
+                    bonus = prm.wom_advocate_talk if advocate else 0.0
+                    extra = prm.incentive if promotions[r] else 0.0
+                    if draw(pre_talk[r], i) < rules.talk_chance(prm.wom_talk_rate, sat, extra,
+                                                                bonus):
+                        said = POSITIVE
+                    if (checkin_offered and promotions[r] and state.last_step[r, i] == step - 1
+                            and draw(pre_checkin[r], i) < prm.promotions_checkin_rate):
+                        said = POSITIVE
+                        ev = EV_CHECKIN
+            elif s == LAPSED and sat < prm.wom_dissatisfied_below:
                 if draw(pre_talk[r], i) < prm.wom_negative_talk:
                     said = NEGATIVE
-            else:
-                advocate = s == LOYAL and sat >= prm.wom_promoter_above
-                bonus = prm.wom_advocate_talk if advocate else 0.0
-                extra = prm.incentive if promotions[r] else 0.0
-                if draw(pre_talk[r], i) < rules.talk_chance(prm.wom_talk_rate, sat, extra,
-                                                            bonus):
-                    said = POSITIVE
-                if (checkin_offered and promotions[r] and state.last_step[r, i] == step - 1
-                        and draw(pre_checkin[r], i) < prm.promotions_checkin_rate):
-                    said = POSITIVE
-                    ev = EV_CHECKIN
-        elif s == LAPSED and sat < prm.wom_dissatisfied_below:
-            if draw(pre_talk[r], i) < prm.wom_negative_talk:
-                said = NEGATIVE
-        bought = 1 if state.last_step[r, i] == step - 1 else 0
-        signal[r, i] = (said | (state.influencer[r, i] << INFLUENCER_BIT)
-                        | (bought << BOUGHT_BIT))
-        event[r, i] = ev
+            bought = 1 if state.last_step[r, i] == step - 1 else 0
+            signal[r, i] = (said | (state.influencer[r, i] << INFLUENCER_BIT)
+                            | (bought << BOUGHT_BIT))
+            event[r, i] = ev
 
 
 @njit(cache=True, parallel=True)
@@ -246,124 +248,126 @@ def act(step, streams, prm, hearing, traits, state, plan, signals, present_value
     voice = (prm.wom_beta, prm.wom_negativity, prm.influencers_authenticity)
     vip = (prm.promotions_vip_purchases, prm.promotions_vip_effect)
     card = (prm.loyalty_points_per_purchase, prm.loyalty_threshold, prm.loyalty_effect)
-    for idx in prange(reps * n):
-        r = idx // n
-        i = idx - r * n
-        s = stage[r, i]
-        f, want = traits.fit[r, i], traits.interest[r, i]
-        bt = brand_trust[r, i]
-        is_member = member[r, i] == 1
-        in_community = is_member and plan.community[r]
-        heard = heard_of(hearing, pushed, r, i, state.signal, plan.influencers[r],
-                         traits.peer_trust[r, i], voice)
-        peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
-        reached = plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
-            prm.ads_reach, prm.ads_targeting, want, prm.mean_interest)
-        ad, fat, new_bt = see(prm, reached, fatigue[r, i], heard[3], bt, traits.brand_trust[r, i],
-                              prm.community_dialogue if in_community else 0.0)
-        heard_negative = negative > 0.0 and draw(pre[r, A_NEGATIVE], i) < negative
-        if heard_negative:
-            new_bt -= prm.wom_negative_trust_hit
-        cut, paid, price_mult = offer(prm, plan.promotions[r], is_member, heard[4],
-                                      traits.price_sensitivity[r, i], reference[r, i])
-        ev, new_stage = event[r, i], s
-        bought = first = False
-        base, review_mult, mult = 0.0, 1.0, 1.0
-        if s == UNAWARE:
-            if draw(pre[r, A_MOVE], i) < rules.awareness_chance(ad, peer, infl,
-                                                             prm.consumers_discovery):
-                new_stage = AWARE
-                touch[r, i] = rules.touch_of(ad, peer, infl, prm.consumers_discovery)
-        elif s == AWARE:
-            base = prm.consumers_consider_rate * bt * want
-            if not heard_negative and draw(pre[r, A_MOVE], i) < rules.pull_chance(
-                    base, ad, peer * f, infl):
-                new_stage = CONSIDERING
-            elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
-                new_stage = UNAWARE
-        elif s == CONSIDERING:
+    per = blocks(n)
+    for job in prange(reps * per):
+        r, lo, hi = block(job, per, n)
+        for i in range(lo, hi):
+            s = stage[r, i]
+            f, want = traits.fit[r, i], traits.interest[r, i]
+            bt = brand_trust[r, i]
+            is_member = member[r, i] == 1
+            in_community = is_member and plan.community[r]
+            heard = heard_of(hearing, pushed, r, i, state.signal, plan.influencers[r],
+                             traits.peer_trust[r, i], voice)
+            peer, infl, negative = rules.pressures(heard, in_community, signals.content[r])
+            reached = plan.ads[r] and draw(pre[r, A_AD], i) < rules.reach_chance(
+                prm.ads_reach, prm.ads_targeting, want, prm.mean_interest)
+            ad, fat, new_bt = see(prm, reached, fatigue[r, i], heard[3], bt,
+                                  traits.brand_trust[r, i],
+                                  prm.community_dialogue if in_community else 0.0)
+            heard_negative = negative > 0.0 and draw(pre[r, A_NEGATIVE], i) < negative
             if heard_negative:
-                new_stage = AWARE
-            else:
-                base = prm.consumers_buy_rate * bt * want
-                if traits.reads_reviews[r, i] or is_member:
-                    review_mult = max(0.0, 1.0 + signals.boost[r])
-                own = min(1.0, base * review_mult * price_mult)
-                if draw(pre[r, A_BUY], i) < rules.pull_chance(own, ad, peer * f, infl):
-                    bought = True
-                    first = purchases[r, i] == 0
-                    if first:
-                        channel[r, i] = rules.channel_of(
-                            base, touch[r, i], review_mult, price_mult, ad, peer * f,
-                            infl)
-                elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
+                new_bt -= prm.wom_negative_trust_hit
+            cut, paid, price_mult = offer(prm, plan.promotions[r], is_member, heard[4],
+                                          traits.price_sensitivity[r, i], reference[r, i])
+            ev, new_stage = event[r, i], s
+            bought = first = False
+            base, review_mult, mult = 0.0, 1.0, 1.0
+            if s == UNAWARE:
+                if draw(pre[r, A_MOVE], i) < rules.awareness_chance(ad, peer, infl,
+                                                                 prm.consumers_discovery):
                     new_stage = AWARE
-        elif s == CUSTOMER or s == LOYAL:
-            protection = prm.consumers_loyal_protection if s == LOYAL else 0.0
-            sat = satisfaction[r, i]
-            if draw(pre[r, A_CHURN], i) < rules.churn_chance(prm.consumers_churn_rate, sat,
-                                                          negative, protection):
-                new_stage = LAPSED
-                ev |= EV_CHURNED
-            else:
-                mult = rules.rewards_pull(price_mult, plan.promotions[r], purchases[r, i],
-                                          points[r, i], vip, card)
-                base = prm.consumers_repeat_rate * sat * bt
-                if draw(pre[r, A_BUY], i) < min(1.0, base * mult):
-                    bought = True
-        elif draw(pre[r, A_MOVE], i) < rules.winback_chance(ad, peer * f, infl):
-            new_stage = CONSIDERING
-            ev |= EV_WON_BACK
-        if log_on and (new_stage != s or bought):
-            log_kind[r, i], log_channel[r, i], log_source[r, i] = note(
-                (s, new_stage, bought, first, touch[r, i]),
-                (base, review_mult, price_mult, mult, satisfaction[r, i]),
-                (ad, peer * f, infl, negative),
-                (r, i, state.signal, traits.peer_trust[r, i], plan.influencers[r], voice,
-                 signals.content[r] if in_community else 0.0), graph, pre_source[r])
-        if bought:
-            felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
-                                    prm.product_satisfaction_noise, f,
-                                    draw(pre[r, A_SATISFACTION], i))
-            sat = felt if first else 0.5 * (satisfaction[r, i] + felt)
-            satisfaction[r, i] = sat
-            new_bt += prm.consumers_experience_trust * (felt - 0.5)
-            count = purchases[r, i] + 1
-            purchases[r, i] = count
-            basket = traits.basket_cents[r, i]
-            d = rules.discount_cents(basket, cut)
-            paid_discount[r, i] = d
-            spend[r, i] += basket
-            last_step[r, i] = step
-            reference[r, i] = rules.reference_after(reference[r, i],
-                                                    prm.consumers_reference_memory, paid)
-            points[r, i], redeemed = rules.earn_points(points[r, i], plan.promotions[r], card)
-            if redeemed:
-                ev |= EV_REDEEMED
-            if first:
-                first_step[r, i] = step
-            age = step - first_step[r, i]
-            if age < prm.budget_clv_weeks:
-                clv[r, i] += present_values[age] * (basket - traits.cogs_cents[r, i] - d)
-            if first:
-                ev |= EV_NEW
-                if channel[r, i] == CH_PEER and plan.promotions[r]:
-                    ev |= EV_REFERRAL
-            else:
-                ev |= EV_REPEAT
-            new_stage = rules.stage_after_purchase(count, sat, prm.consumers_loyal_purchases,
-                                                   prm.consumers_loyal_satisfaction)
-            if prm.reviews_enabled and draw(pre[r, A_REVIEW], i) < prm.reviews_write_rate:
-                ev |= EV_REVIEWED
-                rating[r, i] = rules.rating_of(felt)
-        if (plan.community[r] and not is_member and AWARE <= s <= LOYAL and new_stage != LAPSED
-                and draw(pre[r, A_JOIN], i) < prm.community_join_rate * f * bt):
-            member[r, i] = 1
-            ev |= EV_JOINED
-        stage[r, i] = new_stage
-        brand_trust[r, i] = rules.clip01(new_bt)
-        fatigue[r, i] = fat
-        event[r, i] = ev
+                    touch[r, i] = rules.touch_of(ad, peer, infl, prm.consumers_discovery)
+            elif s == AWARE:
+                base = prm.consumers_consider_rate * bt * want
+                if not heard_negative and draw(pre[r, A_MOVE], i) < rules.pull_chance(
+                        base, ad, peer * f, infl):
+                    new_stage = CONSIDERING
+                elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
+                    new_stage = UNAWARE
+            elif s == CONSIDERING:
+                if heard_negative:
+                    new_stage = AWARE
+                else:
+                    base = prm.consumers_buy_rate * bt * want
+                    if traits.reads_reviews[r, i] or is_member:
+                        review_mult = max(0.0, 1.0 + signals.boost[r])
+                    own = min(1.0, base * review_mult * price_mult)
+                    if draw(pre[r, A_BUY], i) < rules.pull_chance(own, ad, peer * f, infl):
+                        bought = True
+                        first = purchases[r, i] == 0
+                        if first:
+                            channel[r, i] = rules.channel_of(
+                                base, touch[r, i], review_mult, price_mult, ad, peer * f,
+                                infl)
+                    elif draw(pre[r, A_FORGET], i) < prm.consumers_forget:
+                        new_stage = AWARE
+            elif s == CUSTOMER or s == LOYAL:
+                protection = prm.consumers_loyal_protection if s == LOYAL else 0.0
+                sat = satisfaction[r, i]
+                if draw(pre[r, A_CHURN], i) < rules.churn_chance(prm.consumers_churn_rate, sat,
+                                                              negative, protection):
+                    new_stage = LAPSED
+                    ev |= EV_CHURNED
+                else:
+                    mult = rules.rewards_pull(price_mult, plan.promotions[r], purchases[r, i],
+                                              points[r, i], vip, card)
+                    base = prm.consumers_repeat_rate * sat * bt
+                    if draw(pre[r, A_BUY], i) < min(1.0, base * mult):
+                        bought = True
+            elif draw(pre[r, A_MOVE], i) < rules.winback_chance(ad, peer * f, infl):
+                new_stage = CONSIDERING
+                ev |= EV_WON_BACK
+            if log_on and (new_stage != s or bought):
+                log_kind[r, i], log_channel[r, i], log_source[r, i] = note(
+                    (s, new_stage, bought, first, touch[r, i]),
+                    (base, review_mult, price_mult, mult, satisfaction[r, i]),
+                    (ad, peer * f, infl, negative),
+                    (r, i, state.signal, traits.peer_trust[r, i], plan.influencers[r], voice,
+                     signals.content[r] if in_community else 0.0), graph, pre_source[r])
+            if bought:
+                felt = rules.experience(prm.product_quality, prm.product_fit_penalty,
+                                        prm.product_satisfaction_noise, f,
+                                        draw(pre[r, A_SATISFACTION], i))
+                sat = felt if first else 0.5 * (satisfaction[r, i] + felt)
+                satisfaction[r, i] = sat
+                new_bt += prm.consumers_experience_trust * (felt - 0.5)
+                count = purchases[r, i] + 1
+                purchases[r, i] = count
+                basket = traits.basket_cents[r, i]
+                d = rules.discount_cents(basket, cut)
+                paid_discount[r, i] = d
+                spend[r, i] += basket
+                last_step[r, i] = step
+                reference[r, i] = rules.reference_after(reference[r, i],
+                                                        prm.consumers_reference_memory, paid)
+                points[r, i], redeemed = rules.earn_points(points[r, i], plan.promotions[r], card)
+                if redeemed:
+                    ev |= EV_REDEEMED
+                if first:
+                    first_step[r, i] = step
+                age = step - first_step[r, i]
+                if age < prm.budget_clv_weeks:
+                    clv[r, i] += present_values[age] * (basket - traits.cogs_cents[r, i] - d)
+                if first:
+                    ev |= EV_NEW
+                    if channel[r, i] == CH_PEER and plan.promotions[r]:
+                        ev |= EV_REFERRAL
+                else:
+                    ev |= EV_REPEAT
+                new_stage = rules.stage_after_purchase(count, sat, prm.consumers_loyal_purchases,
+                                                       prm.consumers_loyal_satisfaction)
+                if prm.reviews_enabled and draw(pre[r, A_REVIEW], i) < prm.reviews_write_rate:
+                    ev |= EV_REVIEWED
+                    rating[r, i] = rules.rating_of(felt)
+            if (plan.community[r] and not is_member and AWARE <= s <= LOYAL and new_stage != LAPSED
+                    and draw(pre[r, A_JOIN], i) < prm.community_join_rate * f * bt):
+                member[r, i] = 1
+                ev |= EV_JOINED
+            stage[r, i] = new_stage
+            brand_trust[r, i] = rules.clip01(new_bt)
+            fatigue[r, i] = fat
+            event[r, i] = ev
 
 
 #: Parts a replication's integer totals are split into when a batch has few replications.
@@ -378,7 +382,8 @@ def totals(step, prm, state, traits, promotions):
 
     The integer totals (:func:`rules.tally_counts`) of a batch of few replications are
     counted in parts of consumers, in parallel, and added; the float totals
-    (:func:`rules.tally_floats`) are summed in consumer order. The reference engine runs
+    (:func:`rules.tally_floats`) are summed in consumer order, alongside the top-1% ratio
+    on another thread. The reference engine runs
     :func:`rules.tally`, the same two functions over every consumer at once.
     """
     reps, n = state.stage.shape
@@ -391,7 +396,10 @@ def totals(step, prm, state, traits, promotions):
         rules.tally_counts(counts[r, part], r, step, prm, state, traits.basket_cents,
                            traits.cogs_cents, promotions[r], part * n // parts,
                            (part + 1) * n // parts)
-    for r in prange(reps):
-        rules.tally_floats(floats[r], r, step, prm, state)
-        top1[r] = top_share_ratio(state.spend[r])
+    for job in prange(2 * reps):
+        r = job // 2
+        if job % 2 == 0:
+            rules.tally_floats(floats[r], r, step, prm, state)
+        else:
+            top1[r] = top_share_ratio(state.spend[r])
     return counts.sum(axis=1), floats, top1

@@ -42,6 +42,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..jit import block, blocks
 from ..rng import Purpose, draw, draw_bits, prefixes, tie_key_jit
 
 CASCADE = int(Purpose.CASCADE)
@@ -76,11 +77,12 @@ def bass_mixed_step(
     prob = np.empty(reps)
     for r in range(reps):
         prob[r] = (p + q * (adopted_before[r] / n)) * dt
-    for idx in prange(reps * n):
-        r = idx // n
-        i = idx - r * n
-        if adopted_step[r, i] < 0 and draw(pre[r], i) < prob[r]:
-            adopted_step[r, i] = step
+    per = blocks(n)
+    for job in prange(reps * per):
+        r, lo, hi = block(job, per, n)
+        for i in range(lo, hi):
+            if adopted_step[r, i] < 0 and draw(pre[r], i) < prob[r]:
+                adopted_step[r, i] = step
 
 
 @njit(cache=True, parallel=True)
@@ -99,19 +101,20 @@ def bass_network_step(
     p, q, dt = bass
     reps, n = adopted_step.shape
     pre = prefixes(streams, step, purpose)
-    for idx in prange(reps * n):
-        r = idx // n
-        i = idx - r * n
-        if adopted_step[r, i] >= 0:
-            continue
-        s = 0.0
-        for e in range(indptr[i], indptr[i + 1]):
-            a = adopted_step[r, indices[e]]
-            if a >= 0 and a < step:
-                s += weights[e]
-        share = s / wsum[i] if wsum[i] > 0.0 else 0.0
-        if draw(pre[r], i) < (p + q * share) * dt:
-            adopted_step[r, i] = step
+    per = blocks(n)
+    for job in prange(reps * per):
+        r, lo, hi = block(job, per, n)
+        for i in range(lo, hi):
+            if adopted_step[r, i] >= 0:
+                continue
+            s = 0.0
+            for e in range(indptr[i], indptr[i + 1]):
+                a = adopted_step[r, indices[e]]
+                if a >= 0 and a < step:
+                    s += weights[e]
+            share = s / wsum[i] if wsum[i] > 0.0 else 0.0
+            if draw(pre[r], i) < (p + q * share) * dt:
+                adopted_step[r, i] = step
 
 
 @njit(cache=True, inline="always")
