@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sim.bench.peers import MODELS
 from sim.bench.scaling import MODELS as SCALED
 from sim.cli import main
@@ -19,7 +21,8 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
                  "--json", str(out), "--plots", str(plots)]) == 0
     printed = capsys.readouterr().out
     for heading in ("machine:", "versions:", "fast engine against the reference",
-                    "commerce week", "machine limit", "peers:", "scaling:"):
+                    "commerce week", "machine limit", "against the machine limit", "peers:",
+                    "scaling:"):
         assert heading in printed
     data = json.loads(out.read_text())
     assert set(data) == {"machine", "plan", "engines", "commerce", "csr_limit", "peers",
@@ -36,6 +39,10 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
     assert [row["consumers"] for row in data["commerce"]] == SIZES
     assert all(row["ns_per_edge"] > 0 for row in data["commerce"])
     assert [row["consumers"] for row in data["csr_limit"]] == SIZES
+    for row, limit in zip(data["commerce"], data["csr_limit"], strict=True):
+        assert row["medges_per_s"] == pytest.approx(1e3 / row["ns_per_edge"])
+        assert row["share_of_limit"] == pytest.approx(row["medges_per_s"]
+                                                      / limit["medges_per_s"])
     assert all(row["medges_per_s_1thread"] > 0 for row in data["csr_limit"])
     for model in MODELS:
         result = data["peers"][model]

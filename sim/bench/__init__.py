@@ -34,7 +34,7 @@ import numba
 import numpy as np
 
 from ..results import package_version
-from .engines import REFERENCE_LIMIT, commerce_rows, csr_limit, engine_rows
+from .engines import REFERENCE_LIMIT, commerce_rows, csr_limit, engine_rows, limit_shares
 from .peers import peer_rows
 from .scaling import plot, sweep
 
@@ -126,6 +126,7 @@ def main(plan: Plan, *, json_path: Path | None = None, plots: Path | None = None
     results["machine"]["threading_layer"] = numba.threading_layer()  # known once one ran
     results["commerce"] = commerce_rows(results["engines"], plan.steps, plan.threads)
     results["csr_limit"] = [csr_limit(n, plan.threads) for n in plan.sizes]
+    limit_shares(results["commerce"], results["csr_limit"])
     peer_n = max([n for n in plan.sizes if n <= PEER_LIMIT] or [min(plan.sizes)])
     results["peers"] = peer_rows(peer_n, plan.cascades, plan.ndlib_cascades, plan.rounds,
                                  plan.threads)

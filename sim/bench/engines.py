@@ -179,6 +179,19 @@ def csr_limit(n: int, threads: int, repeat: int = 7) -> dict:
     return row
 
 
+def limit_shares(commerce: list[dict], limits: list[dict]) -> None:
+    """Print the commerce week's directed edges per second as a share of the machine's
+    limit on the same network, measured in the same run, and add both to ``commerce``'s
+    rows (``medges_per_s``, ``share_of_limit``)."""
+    print("\ncommerce week against the machine limit, same networks, same run:")
+    print(f"{'consumers':>10} {'Medges/s':>9} {'limit':>7} {'share':>6}")
+    for row, limit in zip(commerce, limits, strict=True):
+        row["medges_per_s"] = 1e3 / row["ns_per_edge"]
+        row["share_of_limit"] = row["medges_per_s"] / limit["medges_per_s"]
+        print(f"{row['consumers']:>10,} {row['medges_per_s']:>9.0f} "
+              f"{limit['medges_per_s']:>7.0f} {row['share_of_limit']:>6.0%}")
+
+
 def default_threads() -> int:
     """numba's thread count: every core unless NUMBA_NUM_THREADS says otherwise."""
     return numba.config.NUMBA_NUM_THREADS
