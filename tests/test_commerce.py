@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from sim import ScenarioError, fast, load_scenario, run
+from sim import ScenarioError, fast, jit, load_scenario, run
+from sim.commerce import kernel, rules
 from sim.commerce.brand import review_boost
 from sim.commerce.state import CHANNEL_NAMES, top_share_ratio
 from sim.scenario import scenario_from_dict
@@ -49,6 +50,50 @@ def test_fast_equals_reference_on_other_networks(network):
     fast = run(sc, seed=8)
     assert_frame_equal(fast, run(sc, seed=8, engine="reference"))
     assert fast["referrals"].sum() > 0 and fast["checkins"].sum() > 0
+
+
+def in_order(values: list[float]) -> float:
+    """Floats added one by one from zero (``sum`` compensates from Python 3.12 on)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def test_totals_over_several_float_blocks_are_the_reference_sums():
+    """Past one block of float sums (rules.FLOAT_BLOCK consumers) the kernel sums the
+    blocks in parallel: its totals are still rules.tally's (the reference engine's), on
+    one thread and on all, and the float sums are the blocks' sums added in order."""
+    n = 2 * rules.FLOAT_BLOCK + 1000
+    data = load_scenario(SCENARIOS / "engagement.toml").model_dump(mode="json",
+                                                                   exclude_none=True)
+    data["population"]["size"] = n
+    data["network"].update(kind="watts_strogatz", k=4, rewire=0.1)
+    model = fast.WomModel(scenario_from_dict(data, source="test"), replications=2)
+    for _ in range(20):
+        model.step()
+    state, traits, prm, t = model.state, model.traits, model.params, model.time_step
+    promotions = np.array([True, False])
+    results = []
+    for threads in (1, None):
+        jit.set_threads(threads)
+        results.append(kernel.totals(t, prm, state, traits, promotions))
+    for got in results[1:]:
+        for a, b in zip(got, results[0], strict=True):
+            np.testing.assert_array_equal(a, b)
+    counts, floats, top1 = results[0]
+    for r in range(2):
+        want_counts = np.zeros(counts.shape[1], dtype=np.int64)
+        want_floats = np.zeros(floats.shape[1])
+        rules.tally(want_counts, want_floats, r, t, prm, state, traits.basket_cents,
+                    traits.cogs_cents, promotions[r])
+        np.testing.assert_array_equal(counts[r], want_counts)
+        np.testing.assert_array_equal(floats[r], want_floats)
+        assert top1[r] == top_share_ratio(state.spend[r])
+        block_sums = [in_order(state.brand_trust[r, lo:lo + rules.FLOAT_BLOCK].tolist())
+                      for lo in range(0, n, rules.FLOAT_BLOCK)]
+        assert floats[r, rules.F_TRUST] == in_order(block_sums)
+    assert counts[:, rules.T_ADOPTED].min() > 0
 
 
 @pytest.mark.parametrize("name", ["engagement", "group_buy"])

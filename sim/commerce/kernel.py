@@ -381,25 +381,34 @@ def totals(step, prm, state, traits, promotions):
     :func:`~sim.commerce.state.top_share_ratio` of the spend.
 
     The integer totals (:func:`rules.tally_counts`) of a batch of few replications are
-    counted in parts of consumers, in parallel, and added; the float totals
-    (:func:`rules.tally_floats`) are summed in consumer order, alongside the top-1% ratio
-    on another thread. The reference engine runs
-    :func:`rules.tally`, the same two functions over every consumer at once.
+    counted in parts of consumers, in parallel, and added. The float totals
+    (:func:`rules.tally_floats`) of each block of :data:`rules.FLOAT_BLOCK` consumers
+    are summed in parallel with each other and with the top-1% ratios, then added in
+    block order. The reference engine runs :func:`rules.tally`: the same sums, in the
+    same order.
     """
     reps, n = state.stage.shape
     parts = max(1, min(n, TALLY_PARTS // reps))
     counts = np.zeros((reps, parts, N_TOTALS), dtype=np.int64)
-    floats = np.zeros((reps, N_FLOATS))
-    top1 = np.empty(reps)
     for job in prange(reps * parts):
         r, part = job // parts, job % parts
         rules.tally_counts(counts[r, part], r, step, prm, state, traits.basket_cents,
                            traits.cogs_cents, promotions[r], part * n // parts,
                            (part + 1) * n // parts)
-    for job in prange(2 * reps):
-        r = job // 2
-        if job % 2 == 0:
-            rules.tally_floats(floats[r], r, step, prm, state)
+    blocks = (n + rules.FLOAT_BLOCK - 1) // rules.FLOAT_BLOCK
+    sums = np.zeros((reps, blocks, N_FLOATS))
+    top1 = np.empty(reps)
+    for job in prange(reps * (blocks + 1)):
+        r, b = job // (blocks + 1), job % (blocks + 1)
+        if b < blocks:
+            lo = b * rules.FLOAT_BLOCK
+            rules.tally_floats(sums[r, b], r, step, prm, state, lo,
+                               min(n, lo + rules.FLOAT_BLOCK))
         else:
             top1[r] = top_share_ratio(state.spend[r])
+    floats = np.zeros((reps, N_FLOATS))
+    for r in range(reps):
+        for b in range(blocks):
+            for k in range(N_FLOATS):
+                floats[r, k] += sums[r, b, k]
     return counts.sum(axis=1), floats, top1

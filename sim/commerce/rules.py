@@ -364,14 +364,24 @@ EV_REFERRAL, EV_CHECKIN, EV_REDEEMED = int(Event.REFERRAL), int(Event.CHECKIN), 
 EV_BOUGHT = EV_NEW | EV_REPEAT
 
 
+#: Consumers per block of the float totals' sums (:func:`tally_floats`).
+FLOAT_BLOCK = 16384
+
+
 @register_jitable
 def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
           promotions: bool) -> None:
     """Add replication ``r``'s week to its totals ``t`` (int, :data:`TOTALS` order) and
     ``fl`` (float, :data:`FLOAT_TOTALS` order): :func:`tally_counts` over every
-    consumer, then :func:`tally_floats`."""
-    tally_counts(t, r, step, prm, state, basket, cogs, promotions, 0, state.stage.shape[1])
-    tally_floats(fl, r, step, prm, state)
+    consumer, then :func:`tally_floats` block by block, each block's sums added to ``fl``
+    in block order."""
+    n = state.stage.shape[1]
+    tally_counts(t, r, step, prm, state, basket, cogs, promotions, 0, n)
+    for lo in range(0, n, FLOAT_BLOCK):
+        part = np.zeros(fl.size)
+        tally_floats(part, r, step, prm, state, lo, min(n, lo + FLOAT_BLOCK))
+        for k in range(fl.size):
+            fl[k] += part[k]
 
 
 @register_jitable
@@ -460,10 +470,17 @@ def tally_events(t, ev: int, rating: int) -> None:
 
 
 @register_jitable
-def tally_floats(fl, r: int, step: int, prm, state: State) -> None:
-    """Add the float totals ``fl`` (:data:`FLOAT_TOTALS` order) of replication ``r``,
-    consumer by consumer in index order (a float sum depends on its order)."""
-    for i in range(state.stage.shape[1]):
+def tally_floats(fl, r: int, step: int, prm, state: State, lo: int, hi: int) -> None:
+    """Add the float totals ``fl`` (:data:`FLOAT_TOTALS` order) of replication ``r``'s
+    consumers ``lo..hi-1``, consumer by consumer in index order.
+
+    A float sum depends on its order, so both engines sum the same way: each block of
+    :data:`FLOAT_BLOCK` consumers in index order from zero, then the blocks' sums in
+    block order (:func:`tally`; :func:`sim.commerce.kernel.totals` sums the blocks in
+    parallel). The result does not depend on the thread count; a population of at most
+    one block is summed in plain index order.
+    """
+    for i in range(lo, hi):
         if state.purchases[r, i] > 0 and step - state.first_step[r, i] >= prm.budget_clv_weeks:
             fl[F_CLV] += state.clv[r, i]
             fl[F_CHANNEL0 + state.channel[r, i]] += state.clv[r, i]
