@@ -21,12 +21,12 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
                  "--json", str(out), "--plots", str(plots)]) == 0
     printed = capsys.readouterr().out
     for heading in ("machine:", "versions:", "fast engine against the reference",
-                    "commerce week", "machine limit", "against the machine limit", "peers:",
-                    "scaling:"):
+                    "commerce week", "machine limit", "against the machine limit",
+                    "commerce week on BA(", "peers:", "scaling:"):
         assert heading in printed
     data = json.loads(out.read_text())
-    assert set(data) == {"machine", "plan", "engines", "commerce", "csr_limit", "peers",
-                         "scaling", "seconds"}
+    assert set(data) == {"machine", "plan", "engines", "commerce", "csr_limit",
+                         "commerce_dense", "peers", "scaling", "seconds"}
     machine = data["machine"]
     assert machine["cores"] >= 1 and machine["numba_threads"] >= 1
     for name in ("python", "numpy", "numba", "mesa", "wom_sim", "threading_layer"):
@@ -44,6 +44,11 @@ def test_quick_bench_writes_every_section(tmp_path, capsys):
         assert row["share_of_limit"] == pytest.approx(row["medges_per_s"]
                                                       / limit["medges_per_s"])
     assert all(row["medges_per_s_1thread"] > 0 for row in data["csr_limit"])
+    dense = data["commerce_dense"]
+    assert dense["consumers"] == max(SIZES) and dense["m"] == 10
+    assert dense["directed_edges"] > data["csr_limit"][-1]["directed_edges"]
+    assert dense["share_of_limit"] == pytest.approx(dense["medges_per_s"]
+                                                    / dense["limit_medges_per_s"])
     for model in MODELS:
         result = data["peers"][model]
         assert result["consumers"] == max(SIZES) and result["seeds"] == 50

@@ -6,7 +6,8 @@ The suite (:func:`main`), each part in its module:
 - the fast engine against the reference engine, and the commerce week per directed edge
   (:mod:`sim.bench.engines`);
 - the machine's limit: a minimal numba kernel summing a float over every CSR neighbour
-  (:func:`sim.bench.engines.csr_limit`);
+  (:func:`sim.bench.engines.csr_limit`), and the commerce week's share of it, also on a
+  denser network (:func:`sim.bench.engines.dense_row`);
 - cascades against cynetdiff and NDlib, with mean sizes compared
   (:mod:`sim.bench.peers`; rows skipped with a note when the optional extra
   ``.[bench]`` is not installed);
@@ -34,9 +35,20 @@ import numba
 import numpy as np
 
 from ..results import package_version
-from .engines import REFERENCE_LIMIT, commerce_rows, csr_limit, engine_rows, limit_shares
+from .engines import (
+    REFERENCE_LIMIT,
+    commerce_rows,
+    csr_limit,
+    dense_row,
+    engine_rows,
+    limit_shares,
+)
 from .peers import peer_rows
 from .scaling import plot, sweep
+
+#: Barabasi-Albert m of the denser network the commerce week is also timed on (the
+#: issue's commerce network at 10^6 consumers: 2 x 10^7 directed ties).
+DENSE_M = 10
 
 #: Largest network the peers and the edge sweep run on.
 PEER_LIMIT = 100_000
@@ -127,6 +139,7 @@ def main(plan: Plan, *, json_path: Path | None = None, plots: Path | None = None
     results["commerce"] = commerce_rows(results["engines"], plan.steps, plan.threads)
     results["csr_limit"] = [csr_limit(n, plan.threads) for n in plan.sizes]
     limit_shares(results["commerce"], results["csr_limit"])
+    results["commerce_dense"] = dense_row(max(plan.sizes), DENSE_M, plan.steps, plan.threads)
     peer_n = max([n for n in plan.sizes if n <= PEER_LIMIT] or [min(plan.sizes)])
     results["peers"] = peer_rows(peer_n, plan.cascades, plan.ndlib_cascades, plan.rounds,
                                  plan.threads)

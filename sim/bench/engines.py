@@ -7,7 +7,9 @@ and the ratio to the reference engine over the same first steps (both engines go
 through identical states for the same seed, so they do the same work).
 :func:`commerce_rows` times the full commerce week (scenarios/engagement.toml) on the
 same networks, per directed edge. :func:`csr_limit` measures what the machine can do at
-all: a minimal numba kernel that sums a float over every consumer's CSR neighbours.
+all: a minimal numba kernel that sums a float over every consumer's CSR neighbours;
+:func:`limit_shares` gives the commerce week's rate as a share of it, and
+:func:`dense_row` does the same on a denser network (m = 10).
 """
 
 from __future__ import annotations
@@ -154,10 +156,9 @@ def neighbour_sum(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
         out[i] = s
 
 
-def csr_limit(n: int, threads: int, repeat: int = 7) -> dict:
-    """Directed edges per second of :func:`neighbour_sum` on BA(n, 5), best of
-    ``repeat``, on ``threads`` threads and on one; printed and returned."""
-    network = build_network(bass_scenario(n))
+def limit_rates(network: Network, threads: int, repeat: int = 7) -> dict[int, float]:
+    """Directed edges per second (millions) of :func:`neighbour_sum` over ``network``,
+    best of ``repeat``, on one thread and on ``threads``."""
     values = np.random.default_rng(0).random(network.n)
     out = np.empty(network.n)
     rates = {}
@@ -171,12 +172,34 @@ def csr_limit(n: int, threads: int, repeat: int = 7) -> dict:
             best = min(best, time.perf_counter() - started)
         rates[count] = network.n_edges / best / 1e6
     jit.set_threads(threads)
+    return rates
+
+
+def csr_limit(n: int, threads: int) -> dict:
+    """The machine's limit (:func:`limit_rates`) on BA(n, 5); printed and returned."""
+    network = build_network(bass_scenario(n))
+    rates = limit_rates(network, threads)
     row = {"consumers": n, "directed_edges": network.n_edges, "threads": threads,
            "medges_per_s": rates[threads], "medges_per_s_1thread": rates[1]}
     print(f"\nmachine limit: summing a float over every CSR neighbour (BA({n:,}, 5), "
           f"{network.n_edges:,} directed edges): {rates[threads]:.0f} M edges/s on "
           f"{threads} threads, {rates[1]:.0f} M edges/s on one")
     return row
+
+
+def dense_row(n: int, m: int, steps: int, threads: int) -> dict:
+    """The commerce week and the machine's limit on one denser network, BA(n, m), timed
+    in turn; printed and returned (the issue's commerce network is BA(10^6, 10))."""
+    network = build_network(bass_scenario(n, m))
+    elapsed, _ = time_fast(commerce_scenario(n, m), network, steps, threads)
+    rate = network.n_edges * steps / elapsed / 1e6
+    limit = limit_rates(network, threads)[threads]
+    print(f"\ncommerce week on BA({n:,}, {m}) ({network.n_edges:,} directed edges): "
+          f"{rate:.0f} M edges/s against a limit of {limit:.0f} M edges/s on the same "
+          f"network: {rate / limit:.0%}")
+    return {"consumers": n, "m": m, "directed_edges": network.n_edges,
+            "medges_per_s": rate, "limit_medges_per_s": limit,
+            "share_of_limit": rate / limit}
 
 
 def limit_shares(commerce: list[dict], limits: list[dict]) -> None:
