@@ -61,10 +61,10 @@ def in_order(values: list[float]) -> float:
 
 
 def test_totals_over_several_float_blocks_are_the_reference_sums():
-    """Past one block of float sums (rules.FLOAT_BLOCK consumers) the kernel sums the
+    """Past one block of totals (rules.TALLY_BLOCK consumers) the kernel sums the
     blocks in parallel: its totals are still rules.tally's (the reference engine's), on
     one thread and on all, and the float sums are the blocks' sums added in order."""
-    n = 2 * rules.FLOAT_BLOCK + 1000
+    n = 2 * rules.TALLY_BLOCK + 1000
     data = load_scenario(SCENARIOS / "engagement.toml").model_dump(mode="json",
                                                                    exclude_none=True)
     data["population"]["size"] = n
@@ -90,8 +90,8 @@ def test_totals_over_several_float_blocks_are_the_reference_sums():
         np.testing.assert_array_equal(counts[r], want_counts)
         np.testing.assert_array_equal(floats[r], want_floats)
         assert top1[r] == top_share_ratio(state.spend[r])
-        block_sums = [in_order(state.brand_trust[r, lo:lo + rules.FLOAT_BLOCK].tolist())
-                      for lo in range(0, n, rules.FLOAT_BLOCK)]
+        block_sums = [in_order(state.brand_trust[r, lo:lo + rules.TALLY_BLOCK].tolist())
+                      for lo in range(0, n, rules.TALLY_BLOCK)]
         assert floats[r, rules.F_TRUST] == in_order(block_sums)
     assert counts[:, rules.T_ADOPTED].min() > 0
 

@@ -370,40 +370,32 @@ def act(step, streams, prm, hearing, traits, state, plan, signals, present_value
             event[r, i] = ev
 
 
-#: Parts a replication's integer totals are split into when a batch has few replications.
-TALLY_PARTS = 64
-
-
 @njit(cache=True, parallel=True)
 def totals(step, prm, state, traits, promotions):
     """The week's totals per replication: int64 (reps, len(TOTALS)), float64
     (reps, len(FLOAT_TOTALS)) and float64 (reps,) of
     :func:`~sim.commerce.state.top_share_ratio` of the spend.
 
-    The integer totals (:func:`rules.tally_counts`) of a batch of few replications are
-    counted in parts of consumers, in parallel, and added. The float totals
-    (:func:`rules.tally_floats`) of each block of :data:`rules.FLOAT_BLOCK` consumers
-    are summed in parallel with each other and with the top-1% ratios, then added in
-    block order. The reference engine runs :func:`rules.tally`: the same sums, in the
-    same order.
+    Each block of :data:`rules.TALLY_BLOCK` consumers of a replication is one job, run
+    in parallel with the others and with the top-1% ratios: its integer totals
+    (:func:`rules.tally_counts`), then its float totals (:func:`rules.tally_floats`),
+    while its consumers are in the core's cache. The blocks' integer totals are added in
+    any order, their float totals in block order. The reference engine runs
+    :func:`rules.tally`: the same sums, in the same order.
     """
     reps, n = state.stage.shape
-    parts = max(1, min(n, TALLY_PARTS // reps))
-    counts = np.zeros((reps, parts, N_TOTALS), dtype=np.int64)
-    for job in prange(reps * parts):
-        r, part = job // parts, job % parts
-        rules.tally_counts(counts[r, part], r, step, prm, state, traits.basket_cents,
-                           traits.cogs_cents, promotions[r], part * n // parts,
-                           (part + 1) * n // parts)
-    blocks = (n + rules.FLOAT_BLOCK - 1) // rules.FLOAT_BLOCK
+    blocks = (n + rules.TALLY_BLOCK - 1) // rules.TALLY_BLOCK
+    counts = np.zeros((reps, blocks, N_TOTALS), dtype=np.int64)
     sums = np.zeros((reps, blocks, N_FLOATS))
     top1 = np.empty(reps)
     for job in prange(reps * (blocks + 1)):
         r, b = job // (blocks + 1), job % (blocks + 1)
         if b < blocks:
-            lo = b * rules.FLOAT_BLOCK
-            rules.tally_floats(sums[r, b], r, step, prm, state, lo,
-                               min(n, lo + rules.FLOAT_BLOCK))
+            lo = b * rules.TALLY_BLOCK
+            hi = min(n, lo + rules.TALLY_BLOCK)
+            rules.tally_counts(counts[r, b], r, step, prm, state, traits.basket_cents,
+                               traits.cogs_cents, promotions[r], lo, hi)
+            rules.tally_floats(sums[r, b], r, step, prm, state, lo, hi)
         else:
             top1[r] = top_share_ratio(state.spend[r])
     floats = np.zeros((reps, N_FLOATS))

@@ -364,8 +364,9 @@ EV_REFERRAL, EV_CHECKIN, EV_REDEEMED = int(Event.REFERRAL), int(Event.CHECKIN), 
 EV_BOUGHT = EV_NEW | EV_REPEAT
 
 
-#: Consumers per block of the float totals' sums (:func:`tally_floats`).
-FLOAT_BLOCK = 16384
+#: Consumers per block of the weekly totals: the float totals are summed block by block
+#: (:func:`tally_floats`), and :func:`sim.commerce.kernel.totals` runs blocks in parallel.
+TALLY_BLOCK = 16384
 
 
 @register_jitable
@@ -377,9 +378,9 @@ def tally(t, fl, r: int, step: int, prm, state: State, basket, cogs,
     in block order."""
     n = state.stage.shape[1]
     tally_counts(t, r, step, prm, state, basket, cogs, promotions, 0, n)
-    for lo in range(0, n, FLOAT_BLOCK):
+    for lo in range(0, n, TALLY_BLOCK):
         part = np.zeros(fl.size)
-        tally_floats(part, r, step, prm, state, lo, min(n, lo + FLOAT_BLOCK))
+        tally_floats(part, r, step, prm, state, lo, min(n, lo + TALLY_BLOCK))
         for k in range(fl.size):
             fl[k] += part[k]
 
@@ -475,7 +476,7 @@ def tally_floats(fl, r: int, step: int, prm, state: State, lo: int, hi: int) -> 
     consumers ``lo..hi-1``, consumer by consumer in index order.
 
     A float sum depends on its order, so both engines sum the same way: each block of
-    :data:`FLOAT_BLOCK` consumers in index order from zero, then the blocks' sums in
+    :data:`TALLY_BLOCK` consumers in index order from zero, then the blocks' sums in
     block order (:func:`tally`; :func:`sim.commerce.kernel.totals` sums the blocks in
     parallel). The result does not depend on the thread count; a population of at most
     one block is summed in plain index order.
