@@ -1,7 +1,7 @@
 """Where a commerce run's time goes: the kernels of a week against the Python around them.
 
 Runs a scenario through :func:`sim.run` in one process with the kernels of the week
-(:func:`sim.commerce.kernel.talk`, ``act``, ``totals``) wrapped in timers,
+(:func:`sim.commerce.kernel.talk`, ``listen``, ``act``, ``totals``) wrapped in timers,
 and prints each one's share of the run, the per-week Python left over (the brand's
 plan and settlement, the output columns, Mesa's DataCollector) and the set-up and
 table (network, traits, the tidy table). A warm-up run first pays numba's compilation.
@@ -26,7 +26,7 @@ import sim
 from sim import fast
 from sim.commerce import kernel
 
-KERNELS = ("talk", "act", "totals")
+KERNELS = ("talk", "listen", "act", "totals")
 
 
 def timed(spent: dict[str, float]) -> None:
