@@ -7,7 +7,8 @@ previous state) and writes ``t`` for new adopters, so the update is synchronous 
 it is done in place.
 
 The Bass kernels visit every consumer who has not adopted (each draws every step): the
-loops run in parallel over (replication, consumer). The independent cascade and the
+loops run in parallel over jobs of one replication's run of consumers
+(:func:`sim.jit.block`). The independent cascade and the
 linear threshold only move where something changed, so their kernels work on the
 *frontier*, the consumers who adopted at the previous step, and cost in proportion to
 the ties those consumers speak over (Kempe et al. 2003 state both models this way).
